@@ -1,0 +1,28 @@
+namespace NetForge.Spec.Graph;
+
+/// <summary>The input block: per-sample shape and the preprocessing scale (x·scale), part of the model.</summary>
+public sealed record InputSpec(Shape Shape, double Scale, SourceLocation Location);
+
+/// <summary>
+/// A validated, shape-inferred sequential network: the one typed IR that Train and Export share.
+/// Produced only by <see cref="SpecCompiler"/>; every shape and default is resolved.
+/// </summary>
+public sealed record ModelGraph(
+    string Name,
+    string? Description,
+    string Dialect,
+    InputSpec Input,
+    IReadOnlyList<string> Labels,
+    IReadOnlyList<LayerNode> Layers,
+    TrainSpec Train,
+    string SourcePath)
+{
+    public Shape OutputShape => Layers.Count > 0 ? Layers[^1].OutputShape : Input.Shape;
+    public int NumClasses => (int)OutputShape.Size;
+
+    /// <summary>All parameters in layer order; the order of the engine's flat parameter buffer.</summary>
+    public IEnumerable<ParamSpec> Parameters => Layers.SelectMany(l => l.Parameters);
+    public long ParameterCount => Layers.Sum(l => l.ParameterCount);
+    public long TrainableParameterCount => Layers.Sum(l => l.TrainableParameterCount);
+    public long MacsPerSample => Layers.Sum(l => l.MacsPerSample);
+}
