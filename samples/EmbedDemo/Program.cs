@@ -1,0 +1,101 @@
+// EmbedDemo: classify MNIST-style IDX images with an exported NetForge model, using only NetForge.Runtime.
+//
+//   dotnet run --project samples/EmbedDemo -- model.onnx t10k-images-idx3-ubyte [t10k-labels-idx1-ubyte] [count]
+//
+// The model takes raw 0-255 pixel values (NetForge puts the 1/255 scaling into the graph), either as [N, 784]
+// (MLPs) or [N, 1, 28, 28] (CNNs); InferenceSession.Predict shapes the batch from the model's own input.
+using System.Buffers.Binary;
+using System.Globalization;
+using NetForge.Runtime;
+
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: EmbedDemo <model.onnx> <images.idx3-ubyte> [labels.idx1-ubyte] [count]");
+    return 2;
+}
+
+try
+{
+    (int[] imageDims, byte[] pixels) = ReadIdx(args[1], expectedRank: 3);
+    (_, byte[] labels) = args.Length > 2 ? ReadIdx(args[2], expectedRank: 1) : ([], []);
+    int available = imageDims[0];
+    int count = args.Length > 3 ? Math.Min(int.Parse(args[3], CultureInfo.InvariantCulture), available) : available;
+    int perImage = imageDims[1] * imageDims[2];
+
+    using var session = new InferenceSession(args[0]);
+    Console.WriteLine($"ONNX Runtime {OrtLibrary.Version}; model '{session.ModelMetadata.GraphName}' by {session.ModelMetadata.ProducerName}");
+    Console.WriteLine($"  input  {session.Inputs[0]}");
+    Console.WriteLine($"  output {string.Join(", ", session.Outputs)}");
+    string[]? names = session.ModelMetadata.CustomMetadata.TryGetValue("labels", out string? csv) ? csv.Split(',') : null;
+
+    const int Batch = 256;
+    var batch = new float[Batch * perImage];
+    int correct = 0;
+    for (int start = 0; start < count; start += Batch)
+    {
+        int n = Math.Min(Batch, count - start);
+        for (int i = 0; i < n * perImage; i++)
+        {
+            batch[i] = pixels[start * perImage + i]; // raw 0-255: the model scales
+        }
+
+        float[] probabilities = session.Predict(batch.AsSpan(0, n * perImage), n);
+        int classes = probabilities.Length / n;
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<float> row = probabilities.AsSpan(i * classes, classes);
+            int best = 0;
+            for (int c = 1; c < classes; c++)
+            {
+                best = row[c] > row[best] ? c : best;
+            }
+
+            bool known = labels.Length > start + i;
+            correct += known && labels[start + i] == best ? 1 : 0;
+            if (start + i < 10)
+            {
+                string label = names is not null && best < names.Length ? names[best] : best.ToString(CultureInfo.InvariantCulture);
+                string truth = known ? $"  (true {labels[start + i]})" : "";
+                Console.WriteLine($"  image {start + i,5}: {label,-6} p={row[best]:F4}{truth}");
+            }
+        }
+    }
+
+    if (labels.Length > 0)
+    {
+        Console.WriteLine($"accuracy over {count} images: {100.0 * correct / count:F2}% ({correct}/{count})");
+    }
+
+    return 0;
+}
+catch (Exception e) when (e is OnnxRuntimeException or ArgumentException or InvalidOperationException or IOException or InvalidDataException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+
+// IDX: 2 zero bytes, element type (0x08 = ubyte), rank, then rank big-endian int32 dimensions, then the data.
+static (int[] Dims, byte[] Data) ReadIdx(string path, int expectedRank)
+{
+    byte[] bytes = File.ReadAllBytes(path);
+    if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0 || bytes[2] != 0x08 || bytes[3] != expectedRank)
+    {
+        throw new InvalidDataException($"{path}: not an IDX ubyte file of rank {expectedRank} (gzipped? unpack it first)");
+    }
+
+    int header = 4 + 4 * expectedRank;
+    var dims = new int[expectedRank];
+    long size = 1;
+    for (int i = 0; i < expectedRank; i++)
+    {
+        dims[i] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * i));
+        size *= dims[i];
+    }
+
+    if (bytes.Length != header + size)
+    {
+        throw new InvalidDataException($"{path}: header says {size} bytes of data, file has {bytes.Length - header}");
+    }
+
+    return (dims, bytes[header..]);
+}

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Text;
+using NetForge.Data;
+using NetForge.Spec;
+using NetForge.Spec.Graph;
+
+namespace NetForge.Cli.Commands;
+
+/// <summary>Process exit codes of <c>netforge</c>.</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    /// <summary>Invalid input: a spec, data, checkpoint or model error the user can fix.</summary>
+    public const int InvalidInput = 1;
+    /// <summary>Bad command line.</summary>
+    public const int Usage = 2;
+    /// <summary>A bug in netforge.</summary>
+    public const int Internal = 3;
+    /// <summary>Interrupted (Ctrl-C), like shells report SIGINT.</summary>
+    public const int Cancelled = 130;
+}
+
+/// <summary>
+/// A user-facing error: printed as <c>error: &lt;message&gt;</c> without a stack trace, exiting with
+/// <see cref="ExitCode"/> (default 1, invalid input; use <see cref="ExitCodes.Usage"/> for bad options).
+/// </summary>
+internal sealed class CliException(string message, int exitCode = ExitCodes.InvalidInput) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}
+
+/// <summary>
+/// What every command gets: the output streams (results to <see cref="Out"/>, diagnostics and progress
+/// to <see cref="Error"/>), whether stdout is a terminal, and helpers shared by the commands. Paths are
+/// used as the user typed them (relative to the current directory) so messages show them that way.
+/// </summary>
+internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool isTerminal)
+{
+    /// <summary>Results (tables, YAML, metrics): what a user might redirect to a file.</summary>
+    public TextWriter Out { get; } = stdout;
+
+    /// <summary>Diagnostics, progress lines and errors.</summary>
+    public TextWriter Error { get; } = stderr;
+
+    /// <summary>True when stdout is an interactive terminal (rich tables, colours); false when redirected or in tests.</summary>
+    public bool IsTerminal { get; } = isTerminal;
+
+    /// <summary>Writes a progress line to stderr; pass as the <c>progress</c> callback of long operations.</summary>
+    public void Progress(string line) => Error.WriteLine(line);
+
+    /// <summary>"1 error" / "3 errors".</summary>
+    public static string CountErrors(int count) => count == 1 ? "1 error" : $"{count} errors";
+
+    /// <summary>
+    /// Reads a spec file as strict UTF-8. A missing or unreadable file becomes a <see cref="SpecException"/>
+    /// located at <c>path:1:1</c>, reported like any other diagnostic.
+    /// </summary>
+    public static string ReadSpecText(string path)
+    {
+        string? problem = null;
+        if (Directory.Exists(path)) problem = "is a folder, expected a YAML spec file";
+        else
+        {
+            try
+            {
+                var bytes = File.ReadAllBytes(path);
+                var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+                int bom = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+                return utf8.GetString(bytes, bom, bytes.Length - bom);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DecoderFallbackException)
+            {
+                problem = ex switch
+                {
+                    FileNotFoundException or DirectoryNotFoundException => "file not found",
+                    DecoderFallbackException => "not valid UTF-8 text",
+                    _ => "cannot read file: " + ex.Message,
+                };
+            }
+        }
+        throw new SpecException([new SpecDiagnostic(new SourceLocation(path, 1, 1), null, problem)]);
+    }
+
+    /// <summary>Reads and compiles a spec; any problem is a <see cref="SpecException"/> (exit 1 with every diagnostic).</summary>
+    public static ModelGraph LoadSpec(string path) => SpecCompiler.Compile(ReadSpecText(path), path);
+
+    /// <summary>
+    /// Loads MNIST from <paramref name="dataDir"/> (the <c>--data</c> option) or the verified cache,
+    /// printing fetch progress to stderr.
+    /// </summary>
+    public MnistData LoadMnist(string? dataDir) => Mnist.Load(dataDir, Progress);
+
+    /// <summary>The shared <c>--data DIR</c> option: a folder with the four MNIST IDX files instead of the cache.</summary>
+    public static Option<string?> DataOption() => new("--data")
+    {
+        Description = "Folder with the four MNIST IDX files (raw or .gz) to use instead of the download cache.",
+        HelpName = "DIR",
+    };
+
+    /// <summary>The required <c>&lt;spec&gt;</c> argument: path to a YAML spec.</summary>
+    public static Argument<string> SpecArgument() => new("spec") { Description = "Path to a YAML network spec, e.g. specs/cnn.yaml." };
+
+    /// <summary>"242,062".</summary>
+    public static string Count(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,174 @@
+using System.CommandLine;
+using System.Globalization;
+using NetForge.Data;
+using NetForge.Spec.Graph;
+using NetForge.Train.Checkpoints;
+using NetForge.Train.Training;
+using Spectre.Console;
+
+namespace NetForge.Cli.Commands;
+
+/// <summary>
+/// <c>netforge train &lt;spec&gt; [--epochs N] [--batch-size N] [--seed N] [--threads N] [--out DIR] [--limit N]
+/// [--data DIR] [--quiet] [--resume RUNDIR]</c>: trains into a run folder (default <c>runs/&lt;name&gt;</c>).
+/// On a terminal a Spectre.Console bar per epoch shows running loss/accuracy, samples/s and ETA; otherwise
+/// one summary line per epoch. With <c>--resume RUNDIR</c> the spec may be omitted (the run folder's
+/// <c>spec.resolved.yaml</c> is used) and <c>--epochs</c> is the new total.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var spec = new Argument<string?>("spec") { Description = "Path to a YAML network spec, e.g. specs/mlp.yaml (optional with --resume).", Arity = ArgumentArity.ZeroOrOne };
+        var epochs = new Option<int?>("--epochs") { Description = "Override train.epochs (with --resume: the new total).", HelpName = "N" };
+        var batch = new Option<int?>("--batch-size") { Description = "Override train.batch_size (1..65536).", HelpName = "N" };
+        var seed = new Option<int?>("--seed") { Description = "Override train.seed.", HelpName = "N" };
+        var threads = new Option<int>("--threads") { Description = "Worker threads, 1..64 (results are identical for any value).", HelpName = "N", DefaultValueFactory = _ => DefaultThreads };
+        var output = new Option<string?>("--out") { Description = "Run folder (default: runs/<spec name>).", HelpName = "DIR" };
+        var limit = new Option<int?>("--limit") { Description = "Train on the first N training samples only.", HelpName = "N" };
+        var data = CliContext.DataOption();
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final result." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in RUNDIR from its last good checkpoint.", HelpName = "RUNDIR" };
+        var command = new Command("train", "Train a spec on MNIST; writes checkpoints, history and metrics to a run folder.")
+        {
+            spec, epochs, batch, seed, threads, output, limit, data, quiet, resume,
+        };
+        command.SetAction(parse => Run(context, new Settings(
+            parse.GetValue(spec), parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(threads),
+            parse.GetValue(output), parse.GetValue(limit), parse.GetValue(data), parse.GetValue(quiet), parse.GetValue(resume))));
+        return command;
+    }
+
+    internal static int DefaultThreads => Math.Clamp(Environment.ProcessorCount, 1, 64);
+
+    internal sealed record Settings(
+        string? Spec, int? Epochs, int? BatchSize, int? Seed, int Threads, string? Out, int? Limit, string? Data, bool Quiet, string? Resume);
+
+    internal static int Run(CliContext context, Settings s)
+    {
+        if (s.Threads is < 1 or > 64) throw new CliException($"--threads must be in 1..64, got {s.Threads}", ExitCodes.Usage);
+        if (s.BatchSize is < 1 or > 65536) throw new CliException($"--batch-size must be in 1..65536, got {s.BatchSize}", ExitCodes.Usage);
+        if (s.Epochs is < 1) throw new CliException($"--epochs must be at least 1, got {s.Epochs}", ExitCodes.Usage);
+        if (s.Limit is < 1) throw new CliException($"--limit must be at least 1, got {s.Limit}", ExitCodes.Usage);
+        if (s.Spec is null && s.Resume is null) throw new CliException("missing <spec> (or --resume RUNDIR)", ExitCodes.Usage);
+        if (s.Resume is not null && s.Out is not null && Path.GetFullPath(s.Out) != Path.GetFullPath(s.Resume))
+            throw new CliException("--out and --resume name different folders; a resumed run stays in its folder", ExitCodes.Usage);
+        if (s.Resume is not null && !Directory.Exists(s.Resume)) throw new CliException($"run folder {s.Resume} not found");
+
+        string specPath = s.Spec ?? Path.Combine(s.Resume!, RunFiles.ResolvedSpec);
+        var graph = CliContext.LoadSpec(specPath);
+        var train = graph.Train;
+        graph = graph with
+        {
+            Train = train with
+            {
+                Epochs = s.Epochs ?? train.Epochs,
+                BatchSize = s.BatchSize ?? train.BatchSize,
+                Seed = s.Seed ?? train.Seed,
+            },
+        };
+        string runDir = s.Resume ?? s.Out ?? Path.Combine("runs", graph.Name);
+        var mnist = context.LoadMnist(s.Data);
+
+        int? limit = s.Limit;
+        if (s.Resume is not null && limit is null && RunCheckpoints.Exists(runDir))
+            limit = RunCheckpoints.LoadLatest(runDir).State.Limit;   // a resumed run keeps its --limit unless told otherwise
+        var options = new TrainerOptions { RunDirectory = runDir, Threads = s.Threads, Limit = limit, Resume = s.Resume is not null };
+        TrainingResult result;
+        if (context.IsTerminal && !s.Quiet)
+        {
+            result = RunLive(context, graph, mnist, options);
+        }
+        else
+        {
+            var observer = new PlainObserver(context, s.Quiet);
+            result = new Trainer(graph, mnist.Train, mnist.Test, options, observer).Run();
+        }
+
+        if (result.Status == TrainingStatus.NonFiniteLoss)
+        {
+            context.Error.WriteLine($"error: {result.Message}");
+            return ExitCodes.InvalidInput;
+        }
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"test_loss: {result.TestLoss:F4} - test_accuracy: {result.TestAccuracy:F4} - {result.History.Count} epochs - {result.SamplesPerSecond:F0} samples/s - {runDir}"));
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>"Epoch 3/10 - 4s - loss: 0.1234 - accuracy: 0.9612 - val_loss: ... - 12,345 samples/s" (Keras-like).</summary>
+    internal static string EpochLine(EpochRecord r, TrainingPlan plan) => string.Create(CultureInfo.InvariantCulture,
+        $"Epoch {r.Epoch}/{plan.Epochs} - {r.Seconds:F1}s - loss: {r.Loss:F4} - accuracy: {r.Accuracy:F4} - val_loss: {r.ValLoss:F4} - val_accuracy: {r.ValAccuracy:F4} - lr: {r.Lr:G4} - {r.SamplesPerSecond:F0} samples/s");
+
+    private static string BeginLine(TrainingPlan p) => string.Create(CultureInfo.InvariantCulture,
+        $"Training {CliContext.Count(p.ParameterCount)} parameters on {CliContext.Count(p.TrainSamples)} samples, validating on {CliContext.Count(p.ValidationSamples)} ({(p.ValidationIsTestSet ? "test set" : "validation_split")}); batch {p.BatchSize}, {p.StepsPerEpoch} steps/epoch, {p.Threads} threads -> {p.RunDirectory}");
+
+    /// <summary>One line per epoch to stdout; notes to stderr. Used when stdout is not a terminal, and with --quiet (which prints nothing here).</summary>
+    private sealed class PlainObserver(CliContext context, bool quiet) : ITrainingObserver
+    {
+        public void OnTrainBegin(TrainingPlan plan)
+        {
+            if (!quiet) context.Error.WriteLine(BeginLine(plan));
+        }
+
+        public void OnBatch(BatchProgress progress) { }
+
+        public void OnEpochEnd(EpochRecord record, TrainingPlan plan)
+        {
+            if (!quiet) context.Out.WriteLine(EpochLine(record, plan));
+        }
+
+        public void OnMessage(string message)
+        {
+            if (!quiet) context.Error.WriteLine(message);
+        }
+    }
+
+    private static TrainingResult RunLive(CliContext context, ModelGraph graph, MnistData mnist, TrainerOptions options)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Out) });
+        TrainingResult? result = null;
+        console.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
+            .Start(ctx =>
+            {
+                var observer = new LiveObserver(ctx, console);
+                result = new Trainer(graph, mnist.Train, mnist.Test, options, observer).Run();
+            });
+        return result!;
+    }
+
+    /// <summary>A Spectre.Console task per epoch: the bar fills with steps; its text carries running loss/accuracy, samples/s and ETA, then the epoch summary.</summary>
+    private sealed class LiveObserver(ProgressContext ctx, IAnsiConsole console) : ITrainingObserver
+    {
+        private ProgressTask? _task;
+        private int _epoch;
+
+        public void OnTrainBegin(TrainingPlan plan) => console.MarkupLine("[grey]" + Markup.Escape(BeginLine(plan)) + "[/]");
+
+        public void OnBatch(BatchProgress p)
+        {
+            if (_task is null || _epoch != p.Epoch)
+            {
+                _epoch = p.Epoch;
+                _task = ctx.AddTask($"Epoch {p.Epoch}/{p.Epochs}", maxValue: p.Steps);
+            }
+            _task.Value = p.Step;
+            _task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"Epoch {p.Epoch}/{p.Epochs} {p.Step}/{p.Steps} - loss: {p.Loss:F4} - accuracy: {p.Accuracy:F4} - {p.SamplesPerSecond:F0} samples/s - ETA {p.Eta:mm\\:ss}"));
+            ctx.Refresh();
+        }
+
+        public void OnEpochEnd(EpochRecord record, TrainingPlan plan)
+        {
+            if (_task is null) return;
+            _task.Description = Markup.Escape(EpochLine(record, plan));
+            _task.Value = _task.MaxValue;
+            _task.StopTask();
+            ctx.Refresh();
+        }
+
+        public void OnMessage(string message) => console.MarkupLine("[yellow]" + Markup.Escape(message) + "[/]");
+    }
+}

@@ -1,0 +1,101 @@
+namespace NetForge.Data;
+
+/// <summary>
+/// A labelled set of grayscale images as raw bytes: <see cref="Pixels"/> is [Count, Rows·Cols]
+/// row-major (0–255, unscaled: scaling is part of the model), <see cref="Labels"/> one class index per
+/// image. Immutable by convention; slices copy.
+/// </summary>
+public sealed class ImageSet
+{
+    /// <summary>Wraps the arrays after checking their lengths agree with the sizes.</summary>
+    public ImageSet(byte[] pixels, byte[] labels, int rows, int cols)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cols);
+        if (pixels.LongLength != (long)labels.Length * rows * cols)
+            throw new ArgumentException($"pixels has {pixels.LongLength} bytes, expected {labels.Length} images of {rows}x{cols}", nameof(pixels));
+        Pixels = pixels;
+        Labels = labels;
+        Rows = rows;
+        Cols = cols;
+    }
+
+    /// <summary>[Count, Rows·Cols] pixel bytes, row-major.</summary>
+    public byte[] Pixels { get; }
+
+    /// <summary>One class index per image.</summary>
+    public byte[] Labels { get; }
+
+    /// <summary>Number of images.</summary>
+    public int Count => Labels.Length;
+
+    /// <summary>Image height.</summary>
+    public int Rows { get; }
+
+    /// <summary>Image width.</summary>
+    public int Cols { get; }
+
+    /// <summary>Rows·Cols.</summary>
+    public int PixelsPerImage => Rows * Cols;
+
+    /// <summary>The pixels of image <paramref name="index"/>.</summary>
+    public ReadOnlySpan<byte> Image(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        return Pixels.AsSpan(index * PixelsPerImage, PixelsPerImage);
+    }
+
+    /// <summary>
+    /// Pairs images with labels as read from IDX files, checking what only the pair can tell: equal
+    /// counts and every label below <paramref name="classes"/>. Names in messages are the file names.
+    /// </summary>
+    public static ImageSet FromIdx(IdxImages images, byte[] labels, int classes, string imagesName, string labelsName)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (images.Count != labels.Length)
+            throw new DataException($"{imagesName} / {labelsName}: count mismatch: {images.Count} images but {labels.Length} labels");
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] >= classes)
+                throw new DataException($"{labelsName}: label {labels[i]} of sample {i} at byte {8 + i} is out of range: expected 0..{classes - 1}");
+        }
+        return new ImageSet(images.Pixels, labels, images.Rows, images.Cols);
+    }
+
+    /// <summary>Images [start, start + count) as a new set (copies).</summary>
+    public ImageSet Slice(int start, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + (long)count, Count, nameof(count));
+        return new ImageSet(
+            Pixels.AsSpan(start * PixelsPerImage, count * PixelsPerImage).ToArray(),
+            Labels.AsSpan(start, count).ToArray(),
+            Rows,
+            Cols);
+    }
+
+    /// <summary>The first <c>min(count, Count)</c> images.</summary>
+    public ImageSet Take(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return count >= Count ? this : Slice(0, count);
+    }
+
+    /// <summary>
+    /// Splits off the last <paramref name="fraction"/> of the set for validation, like Keras
+    /// <c>validation_split</c> (no shuffling first): <c>splitAt = (int)(Count · (1 − fraction))</c>;
+    /// train is [0, splitAt), validation [splitAt, Count). A fraction of 0 gives an empty validation set.
+    /// </summary>
+    public (ImageSet Train, ImageSet Validation) SplitValidation(double fraction)
+    {
+        if (!(fraction >= 0.0 && fraction < 1.0))
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "expected a fraction in [0, 1)");
+        int splitAt = (int)(Count * (1.0 - fraction));
+        return (fraction == 0.0 ? this : Slice(0, splitAt), Slice(splitAt, Count - splitAt));
+    }
+}

@@ -1,0 +1,78 @@
+using Google.Protobuf;
+using NetForge.Export;
+using NetForge.Runtime;
+using NetForge.Spec.Graph;
+using NetForge.Train;
+
+namespace NetForge.Parity;
+
+/// <summary>One layer's output compared between engine and ONNX Runtime.</summary>
+public sealed record LayerDifference(LayerNode Layer, double MaxAbsDiff, double MaxAbs)
+{
+    /// <summary>"dense_1 (dense, specs/mlp.yaml:12:5): max abs diff 3.1e-02".</summary>
+    public override string ToString() =>
+        $"{Layer.Name} ({Layer.Type}, {Layer.Location}): max abs diff {MaxAbsDiff:G3} (values up to {MaxAbs:G3})";
+}
+
+/// <summary>
+/// Localises a parity failure: exports every layer's output as an extra graph output, runs both sides on a few
+/// samples and reports the first layer (in spec order) whose output diverges.
+/// </summary>
+public static class LayerLocator
+{
+    /// <summary>A layer diverges when max |engine − ORT| exceeds this times max(1, max |value|).</summary>
+    public const double RelativeTolerance = 1e-4;
+
+    /// <summary>Every layer's difference on the first <paramref name="count"/> samples (at most the network's batch).</summary>
+    public static IReadOnlyList<LayerDifference> Compare(Network network, ReadOnlySpan<byte> pixels, int count)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        count = Math.Min(count, network.MaxBatch);
+        ModelGraph graph = network.Graph;
+        var model = OnnxExporter.Export(graph, ParityChecker.Weights(network), new ExportOptions { LayerOutputs = true });
+        int inputSize = network.InputSize, classes = network.NumClasses;
+
+        var input = new float[count * inputSize];
+        for (int i = 0; i < input.Length; i++) input[i] = pixels[i];
+        var logits = new float[count * classes];
+        var probs = new float[count * classes];
+        network.Predict(input, count, logits, probs);
+
+        var shape = new long[1 + graph.Input.Shape.Rank];
+        shape[0] = count;
+        for (int d = 0; d < graph.Input.Shape.Rank; d++) shape[d + 1] = graph.Input.Shape[d];
+        using var session = new InferenceSession(model.ToByteArray(), new SessionOptions { IntraOpThreads = 1 });
+        OrtTensor[] outputs = session.RunAll(OnnxExporter.InputName, input, shape);
+        try
+        {
+            var result = new List<LayerDifference>();
+            foreach (var layer in graph.Layers)
+            {
+                var tensor = outputs.FirstOrDefault(t => t.Name == OnnxExporter.LayerOutputName(layer));
+                if (tensor is null) continue;
+                ReadOnlySpan<float> ort = tensor.Data;
+                ReadOnlySpan<float> engine = network.LayerOutput(layer.Index);
+                int n = Math.Min(ort.Length, engine.Length);
+                double maxDiff = ort.Length == engine.Length ? 0 : double.PositiveInfinity, maxAbs = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    double d = Math.Abs((double)engine[i] - ort[i]);
+                    maxDiff = Math.Max(maxDiff, double.IsNaN(d) ? double.PositiveInfinity : d);
+                    maxAbs = Math.Max(maxAbs, Math.Max(Math.Abs(engine[i]), Math.Abs(ort[i])));
+                }
+
+                result.Add(new LayerDifference(layer, maxDiff, maxAbs));
+            }
+
+            return result;
+        }
+        finally
+        {
+            foreach (var t in outputs) t.Dispose();
+        }
+    }
+
+    /// <summary>The first diverging layer, or null when every layer agrees.</summary>
+    public static LayerDifference? FirstDivergent(Network network, ReadOnlySpan<byte> pixels, int count) =>
+        Compare(network, pixels, count).FirstOrDefault(d => d.MaxAbsDiff > RelativeTolerance * Math.Max(1.0, d.MaxAbs));
+}

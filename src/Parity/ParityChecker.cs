@@ -1,0 +1,249 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using NetForge.Export;
+using NetForge.Export.Onnx;
+using NetForge.Runtime;
+using NetForge.Spec.Graph;
+using NetForge.Train;
+
+namespace NetForge.Parity;
+
+/// <summary>
+/// Runs the engine's inference forward and ONNX Runtime on the same samples and measures how far apart they are.
+/// The engine runs once; ORT runs at every batch size of <see cref="ParityOptions.BatchSizes"/>. Probabilities must
+/// agree within <see cref="ParityOptions.ProbabilityTolerance"/> and every argmax must agree, except near-ties: samples
+/// whose engine top-two margin is below the measured max difference, reported separately.
+/// </summary>
+public static class ParityChecker
+{
+    /// <summary>Relative differences are taken against max(|a|, |b|, this floor), so values near 0 do not dominate.</summary>
+    public const double RelativeFloor = 1e-3;
+
+    /// <summary>
+    /// Checks <paramref name="onnxModel"/> (serialized ONNX, with or without a certificate) against
+    /// <paramref name="network"/> on <paramref name="count"/> samples of raw 0–255 pixels.
+    /// </summary>
+    public static ParityCertificate Check(
+        Network network, byte[] onnxModel, ReadOnlySpan<byte> pixels, int count, string dataDescription, ParityOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(onnxModel);
+        options ??= new ParityOptions();
+        int inputSize = network.InputSize;
+        int classes = network.NumClasses;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        if (pixels.Length < (long)count * inputSize)
+            throw new ArgumentException($"{count} samples need {(long)count * inputSize} pixel values, got {pixels.Length}", nameof(pixels));
+        if (options.BatchSizes.Count == 0 || options.BatchSizes.Any(b => b <= 0))
+            throw new ArgumentException("batch sizes must be positive", nameof(options));
+
+        var engineLogits = new float[count * classes];
+        var engineProbs = new float[count * classes];
+        RunEngine(network, pixels, count, engineLogits, engineProbs);
+
+        ModelProto proto = ParseModel(onnxModel);
+        using var session = new InferenceSession(onnxModel, new SessionOptions { IntraOpThreads = options.OrtThreads });
+        NodeInfo input = session.Inputs.Count == 1 ? session.Inputs[0]
+            : throw new ParityException($"the model has {session.Inputs.Count} inputs; NetForge models have one");
+        if (!session.Outputs.Any(o => o.Name == OnnxExporter.ProbabilitiesName) || !session.Outputs.Any(o => o.Name == OnnxExporter.LogitsName))
+            throw new ParityException($"the model needs outputs '{OnnxExporter.LogitsName}' and '{OnnxExporter.ProbabilitiesName}'; it has {string.Join(", ", session.Outputs.Select(o => o.Name))}");
+
+        var batches = new List<BatchParity>();
+        var ortArgmax = new List<int[]>();
+        double maxAbsP = 0, maxRelP = 0, maxAbsL = 0, maxRelL = 0;
+        var worst = new WorstSample(0, options.BatchSizes[0], 0);
+        var floatInput = input.ElementType == TensorElementType.Float ? new float[Math.Min(count, options.BatchSizes.Max()) * inputSize] : null;
+
+        foreach (int batchSize in options.BatchSizes)
+        {
+            double bAbsP = 0, bAbsL = 0;
+            var argmax = new int[count];
+            for (int start = 0; start < count; start += batchSize)
+            {
+                int n = Math.Min(batchSize, count - start);
+                var shape = new long[1 + network.Graph.Input.Shape.Rank];
+                shape[0] = n;
+                for (int d = 0; d < network.Graph.Input.Shape.Rank; d++) shape[d + 1] = network.Graph.Input.Shape[d];
+                ReadOnlySpan<byte> chunk = pixels.Slice(start * inputSize, n * inputSize);
+                OrtTensor[] outputs;
+                if (floatInput is not null)
+                {
+                    for (int i = 0; i < chunk.Length; i++) floatInput[i] = chunk[i];
+                    outputs = session.RunAll(input.Name, floatInput.AsSpan(0, chunk.Length), shape);
+                }
+                else
+                {
+                    outputs = session.RunAll(input.Name, chunk, shape);
+                }
+
+                try
+                {
+                    ReadOnlySpan<float> probs = Output(outputs, OnnxExporter.ProbabilitiesName, n * classes);
+                    ReadOnlySpan<float> logits = Output(outputs, OnnxExporter.LogitsName, n * classes);
+                    for (int s = 0; s < n; s++)
+                    {
+                        int sample = start + s;
+                        var eP = engineProbs.AsSpan(sample * classes, classes);
+                        var eL = engineLogits.AsSpan(sample * classes, classes);
+                        var oP = probs.Slice(s * classes, classes);
+                        var oL = logits.Slice(s * classes, classes);
+                        double sampleAbs = 0;
+                        for (int c = 0; c < classes; c++)
+                        {
+                            double dp = Diff(eP[c], oP[c]);
+                            double dl = Diff(eL[c], oL[c]);
+                            sampleAbs = Math.Max(sampleAbs, dp);
+                            bAbsP = Math.Max(bAbsP, dp);
+                            bAbsL = Math.Max(bAbsL, dl);
+                            maxRelP = Math.Max(maxRelP, dp / Math.Max(RelativeFloor, Math.Max(Math.Abs(eP[c]), Math.Abs(oP[c]))));
+                            maxRelL = Math.Max(maxRelL, dl / Math.Max(RelativeFloor, Math.Max(Math.Abs(eL[c]), Math.Abs(oL[c]))));
+                        }
+
+                        if (sampleAbs > worst.AbsDiff) worst = new WorstSample(sample, batchSize, sampleAbs);
+                        argmax[sample] = ArgMax(oP);
+                    }
+                }
+                finally
+                {
+                    foreach (var t in outputs) t.Dispose();
+                }
+            }
+
+            maxAbsP = Math.Max(maxAbsP, bAbsP);
+            maxAbsL = Math.Max(maxAbsL, bAbsL);
+            ortArgmax.Add(argmax);
+            batches.Add(new BatchParity(batchSize, bAbsP, bAbsL, 0, 0));
+        }
+
+        // Disagreements and near-ties, now that the max difference is known.
+        int disagreements = 0, nearTies = 0;
+        var engineArgmax = new int[count];
+        var nearTie = new bool[count];
+        for (int s = 0; s < count; s++)
+        {
+            var eP = engineProbs.AsSpan(s * classes, classes);
+            engineArgmax[s] = ArgMax(eP);
+            nearTie[s] = TopTwoMargin(eP) <= maxAbsP;
+        }
+
+        for (int b = 0; b < batches.Count; b++)
+        {
+            int dis = 0, ties = 0;
+            for (int s = 0; s < count; s++)
+            {
+                if (ortArgmax[b][s] == engineArgmax[s]) continue;
+                if (nearTie[s]) ties++;
+                else dis++;
+            }
+
+            batches[b] = batches[b] with { ArgmaxDisagreements = dis, NearTies = ties };
+            disagreements += dis;
+            nearTies += ties;
+        }
+
+        bool finite = double.IsFinite(maxAbsP) && double.IsFinite(maxAbsL);
+        bool pass = finite && maxAbsP <= options.ProbabilityTolerance && disagreements == 0;
+        int totalComparisons = count * batches.Count;
+        return new ParityCertificate
+        {
+            ModelName = network.Graph.Name,
+            SpecSha256 = Metadata(proto, "spec_sha256") ?? "",
+            WeightsSha256 = WeightsSha256(network),
+            ModelSha256 = OnnxModelHash.Compute(proto, ParityCertificate.MetadataKey),
+            OnnxRuntimeVersion = OrtLibrary.Version,
+            NetForgeVersion = OnnxExporter.NetForgeVersion,
+            Samples = count,
+            Data = dataDescription,
+            Batches = batches,
+            MaxAbsDiffProbabilities = maxAbsP,
+            MaxRelDiffProbabilities = maxRelP,
+            MaxAbsDiffLogits = maxAbsL,
+            MaxRelDiffLogits = maxRelL,
+            ArgmaxAgreement = (double)(totalComparisons - disagreements - nearTies) / totalComparisons,
+            ArgmaxDisagreements = disagreements,
+            NearTies = nearTies,
+            Worst = worst,
+            Tolerance = options.ProbabilityTolerance,
+            Verdict = pass ? "pass" : "fail",
+        };
+    }
+
+    /// <summary>SHA-256 (hex) of the network's parameter buffer as little-endian float32, in slice order.</summary>
+    public static string WeightsSha256(Network network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(network.Parameters.Values.AsSpan())));
+    }
+
+    /// <summary>The network's parameters by path, the form <see cref="OnnxExporter.Export"/> takes.</summary>
+    public static IReadOnlyDictionary<string, float[]> Weights(Network network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var weights = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (var slice in network.Parameters.Slices) weights[slice.Path] = network.Parameters.Value(slice).ToArray();
+        return weights;
+    }
+
+    internal static void RunEngine(Network network, ReadOnlySpan<byte> pixels, int count, Span<float> logits, Span<float> probs)
+    {
+        int inputSize = network.InputSize, classes = network.NumClasses;
+        var buffer = new float[network.MaxBatch * inputSize];
+        for (int start = 0; start < count; start += network.MaxBatch)
+        {
+            int n = Math.Min(network.MaxBatch, count - start);
+            var chunk = pixels.Slice(start * inputSize, n * inputSize);
+            for (int i = 0; i < chunk.Length; i++) buffer[i] = chunk[i];
+            network.Predict(buffer.AsSpan(0, n * inputSize), n, logits.Slice(start * classes, n * classes), probs.Slice(start * classes, n * classes));
+        }
+    }
+
+    internal static ModelProto ParseModel(byte[] onnxModel)
+    {
+        try
+        {
+            return ModelProto.Parser.ParseFrom(onnxModel);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException ex)
+        {
+            throw new ParityException($"not an ONNX model: {ex.Message}", ex);
+        }
+    }
+
+    internal static string? Metadata(ModelProto model, string key) =>
+        model.MetadataProps.FirstOrDefault(p => p.Key == key)?.Value;
+
+    private static ReadOnlySpan<float> Output(OrtTensor[] outputs, string name, int expected)
+    {
+        var tensor = outputs.FirstOrDefault(t => t.Name == name) ?? throw new ParityException($"ONNX Runtime returned no '{name}' output");
+        var data = tensor.Data;
+        if (data.Length != expected)
+            throw new ParityException($"output '{name}' has {data.Length} values, expected {expected}");
+        return data;
+    }
+
+    private static double Diff(float a, float b)
+    {
+        double d = Math.Abs((double)a - b);
+        return double.IsNaN(d) ? double.PositiveInfinity : d;
+    }
+
+    internal static int ArgMax(ReadOnlySpan<float> row)
+    {
+        int best = 0;
+        for (int c = 1; c < row.Length; c++)
+            if (row[c] > row[best]) best = c;
+        return best;
+    }
+
+    private static double TopTwoMargin(ReadOnlySpan<float> row)
+    {
+        double first = double.NegativeInfinity, second = double.NegativeInfinity;
+        foreach (float v in row)
+        {
+            if (v > first) (first, second) = (v, first);
+            else if (v > second) second = v;
+        }
+
+        return first - second;
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text.RegularExpressions;
+using NetForge.Spec.Graph;
+using NetForge.Spec.Yaml;
+
+namespace NetForge.Spec.Validation;
+
+/// <summary>
+/// Turns the YAML tree of a spec into a <see cref="ModelGraph"/>: reads the top-level keys, the
+/// input and labels, then hands <c>train:</c> to <see cref="TrainBuilder"/> and <c>layers:</c> to
+/// <see cref="LayerBuilder"/>. Every problem is reported; the graph is returned only when there are none.
+/// </summary>
+internal static partial class GraphBuilder
+{
+    public static readonly string[] TopKeys = ["name", "description", "dialect", "input", "labels", "layers", "train"];
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.\\-]{0,127}\\z")]
+    public static partial Regex NamePattern();
+
+    public static ModelGraph? Build(YNode root, DiagnosticBag diags)
+    {
+        if (root is not YMap map)
+        {
+            diags.Add(root, null, "a spec must be a mapping", "keys name, input, layers, train", root.Describe());
+            return null;
+        }
+
+        int before = diags.Count;
+        var top = new MapReader(map, diags, null, "", TopKeys);
+
+        string? name = null;
+        if (top.Node("name") is null) top.Missing("name", "a model name such as 'cnn'");
+        else name = CheckName(top.Node("name")!, "name", diags, null);
+
+        var description = top.Text("description", null);
+        var dialect = top.Choice("dialect", Registry.Dialect, [Registry.Dialect]) ?? Registry.Dialect;
+
+        TrainBuilder.Result? train = null;
+        if (top.Node("train") is not { } trainNode) top.Missing("train", "a train: block with at least 'dataset: mnist'");
+        else train = TrainBuilder.Build(trainNode, diags);
+
+        var dataset = train?.Dataset;
+        var input = ReadInput(top, diags, dataset);
+        var labels = ReadLabels(top, diags, dataset);
+
+        List<LayerNode>? layers = null;
+        if (top.Node("layers") is not { } layersNode) top.Missing("layers", "a list of layers");
+        else layers = LayerBuilder.Build(layersNode, input?.Shape, dataset, diags);
+
+        if (diags.Count > before || name is null || input is null || labels is null || layers is null || train?.Spec is null)
+        {
+            return null;
+        }
+
+        return new ModelGraph(name, description, dialect, input, labels, layers, train.Spec, diags.File);
+    }
+
+    /// <summary>Reads a name key (model or layer): letters, digits, '_', '.', '-'; at most 128 characters.</summary>
+    public static string? CheckName(YNode node, string key, DiagnosticBag diags, string? layer)
+    {
+        if (node is not YScalar s || s.IsNull)
+        {
+            diags.Add(node, layer, $"{key} has the wrong type", "a name", node.Describe());
+            return null;
+        }
+
+        if (!NamePattern().IsMatch(s.Value))
+        {
+            diags.Add(node, layer, $"{key} is not a valid name", "letters, digits, '_', '.', '-' (at most 128)", s.Describe());
+            return null;
+        }
+
+        return s.Value;
+    }
+
+    private static InputSpec? ReadInput(MapReader top, DiagnosticBag diags, DatasetInfo? dataset)
+    {
+        if (top.Node("input") is not { } node)
+        {
+            top.Missing("input", "an input: block with shape", "for MNIST write 'input: {shape: [784]}' or 'input: {shape: [1, 28, 28]}'");
+            return null;
+        }
+
+        if (node is not YMap map)
+        {
+            diags.Add(node, null, "input has the wrong type", "a mapping with shape and scale", Values.Got(node));
+            return null;
+        }
+
+        var r = new MapReader(map, diags, null, "input.", ["shape", "scale"]);
+        double scale = r.Double("scale", 1.0, Range.Positive);
+        if (r.Node("shape") is not { } shapeNode)
+        {
+            r.Missing("shape", "[784] or [1, 28, 28]");
+            return null;
+        }
+
+        if (shapeNode is not YSeq seq || (seq.Items.Count != 1 && seq.Items.Count != 3))
+        {
+            diags.Add(shapeNode, null, "input.shape must be [features] or [channels, height, width]", "a list of 1 or 3 integers",
+                shapeNode is YSeq s ? $"{s.Items.Count} values" : Values.Got(shapeNode));
+            return null;
+        }
+
+        var dims = new int[seq.Items.Count];
+        bool ok = true;
+        for (int i = 0; i < dims.Length; i++)
+        {
+            var v = Values.Int(seq.Items[i], diags, null, $"input.shape[{i}]", 1, 1 << 20);
+            ok &= v is not null;
+            dims[i] = v ?? 1;
+        }
+
+        if (!ok) return null;
+        var shape = new Shape(dims);
+        if (dataset is not null && shape.Size != dataset.InputSize)
+        {
+            diags.Add(shapeNode, null, $"input.shape {shape} does not hold one {dataset.Name} sample",
+                $"{dataset.InputSize} elements ([{dataset.InputSize}] or {dataset.ImageShape})", $"{shape.Size} elements",
+                $"an MLP uses [{dataset.InputSize}], a CNN {dataset.ImageShape}");
+            return null;
+        }
+
+        return new InputSpec(shape, scale, diags.At(map));
+    }
+
+    private static List<string>? ReadLabels(MapReader top, DiagnosticBag diags, DatasetInfo? dataset)
+    {
+        if (top.Node("labels") is not { } node) return dataset is null ? null : [.. dataset.DefaultLabels];
+        if (node is not YSeq seq)
+        {
+            diags.Add(node, null, "labels has the wrong type", "a list of class names", Values.Got(node));
+            return null;
+        }
+
+        var labels = new List<string>();
+        bool ok = true;
+        foreach (var item in seq.Items)
+        {
+            if (item is not YScalar s || s.IsNull || s.Value.Length == 0)
+            {
+                diags.Add(item, null, "a label must be a non-empty string", "a class name", item.Describe());
+                ok = false;
+            }
+            else if (labels.Contains(s.Value))
+            {
+                diags.Add(item, null, $"duplicate label {s.Describe()}", "distinct class names", null);
+                ok = false;
+            }
+            else
+            {
+                labels.Add(s.Value);
+            }
+        }
+
+        if (dataset is not null && seq.Items.Count != dataset.NumClasses)
+        {
+            diags.Add(node, null, $"labels does not match the classes of dataset '{dataset.Name}'", $"{dataset.NumClasses} labels",
+                $"{seq.Items.Count}", "give one label per class, or leave labels out to use the dataset's");
+            return null;
+        }
+
+        return ok ? labels : null;
+    }
+}

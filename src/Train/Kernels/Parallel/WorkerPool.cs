@@ -1,0 +1,162 @@
+using System.Runtime.ExceptionServices;
+
+namespace NetForge.Train.Kernels.Parallel;
+
+/// <summary>
+/// The work of one parallel call: <see cref="Invoke"/> processes a range of items. Implement it on a struct holding
+/// the call's arguments (pointers, sizes) so a call allocates nothing. Chunks run concurrently on one shared copy of
+/// the struct: <see cref="Invoke"/> must not change its fields.
+/// </summary>
+public interface IParallelBody
+{
+    /// <summary>Processes items <paramref name="start"/> (inclusive) to <paramref name="end"/> (exclusive).</summary>
+    void Invoke(int start, int end);
+}
+
+/// <summary>
+/// A persistent pool of worker threads for kernels. <see cref="For{TBody}"/> splits [0, count) into
+/// <c>min(threads, count)</c> contiguous chunks of near-equal size (a static partition), runs chunk 0 on the
+/// calling thread and the others on pool threads woken for the call, and returns when all are done.
+/// Nothing is allocated per call after the first call from a thread with a given body type.
+/// </summary>
+/// <remarks>
+/// The pool serves one call at a time. A call made while it is busy (from another thread, or nested inside a
+/// body) runs all its chunks on the calling thread, one after another, with the same partition — so a body whose
+/// result does not depend on which thread runs a chunk (every NetForge kernel: work is split over outputs only)
+/// gives the same answer either way. An exception thrown by a chunk is rethrown on the caller after all chunks end.
+/// </remarks>
+public static class WorkerPool
+{
+    /// <summary>Upper bound on the threads one call may use (chunks beyond it are merged into fewer chunks).</summary>
+    public const int MaxThreads = 64;
+
+    private static readonly object GrowLock = new();
+    private static Worker[] s_workers = [];
+    private static int s_busy;
+
+    private static IJob? s_job;
+    private static int s_count;
+    private static int s_chunks;
+    private static int s_pending;
+    private static Exception? s_error;
+    private static readonly ManualResetEventSlim s_done = new(false, spinCount: 2000);
+
+    /// <summary>Number of pool threads started so far (the calling thread is not counted).</summary>
+    public static int WorkerCount => Volatile.Read(ref s_workers).Length;
+
+    /// <summary>
+    /// Runs <paramref name="body"/> over [0, <paramref name="count"/>) in <c>min(threads, count)</c> contiguous chunks:
+    /// chunk <c>t</c> is [<c>count·t/T</c>, <c>count·(t+1)/T</c>). Blocks until every chunk has finished.
+    /// </summary>
+    /// <param name="threads">Threads to use, the caller included; values below 1 mean 1.</param>
+    /// <param name="count">Number of items; nothing runs when it is 0 or less.</param>
+    /// <param name="body">The work; copied once into a per-thread holder, so keep it small (pointers and sizes).</param>
+    public static void For<TBody>(int threads, int count, in TBody body) where TBody : struct, IParallelBody
+    {
+        if (count <= 0) return;
+        int chunks = Math.Clamp(Math.Min(threads, count), 1, MaxThreads);
+        if (chunks == 1)
+        {
+            // Copy: Invoke may mutate the struct, the caller's value stays as given.
+            TBody local = body;
+            local.Invoke(0, count);
+            return;
+        }
+        // Allocate the per-thread job holder and the workers on the first call whichever path it takes,
+        // so later calls allocate nothing even if the first one found the pool busy.
+        Job<TBody> job = Job<TBody>.ForThisThread;
+        Worker[] workers = EnsureWorkers(chunks - 1);
+        if (Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        {
+            // Busy (concurrent or nested call): same partition, run serially here.
+            TBody local = body;
+            for (int t = 0; t < chunks; t++) local.Invoke(ChunkStart(count, chunks, t), ChunkStart(count, chunks, t + 1));
+            return;
+        }
+        try
+        {
+            job.Body = body;
+            s_job = job;
+            s_count = count;
+            s_chunks = chunks;
+            s_error = null;
+            s_done.Reset();
+            Volatile.Write(ref s_pending, chunks - 1);
+            for (int t = 1; t < chunks; t++) workers[t - 1].Wake.Release();
+
+            try { job.Body.Invoke(0, ChunkStart(count, chunks, 1)); }
+            catch (Exception e) { Interlocked.CompareExchange(ref s_error, e, null); }
+
+            s_done.Wait();
+            s_job = null;
+            job.Body = default;
+            Exception? error = s_error;
+            s_error = null;
+            if (error is not null) ExceptionDispatchInfo.Capture(error).Throw();
+        }
+        finally
+        {
+            Volatile.Write(ref s_busy, 0);
+        }
+    }
+
+    /// <summary>First item of chunk <paramref name="t"/> when <paramref name="count"/> items are cut into <paramref name="chunks"/>.</summary>
+    public static int ChunkStart(int count, int chunks, int t) => (int)((long)count * t / chunks);
+
+    private static Worker[] EnsureWorkers(int needed)
+    {
+        Worker[] workers = Volatile.Read(ref s_workers);
+        if (workers.Length >= needed) return workers;
+        lock (GrowLock)
+        {
+            workers = s_workers;
+            if (workers.Length >= needed) return workers;
+            var grown = new Worker[needed];
+            Array.Copy(workers, grown, workers.Length);
+            for (int i = workers.Length; i < needed; i++) grown[i] = new Worker(i + 1);
+            Volatile.Write(ref s_workers, grown);
+            return grown;
+        }
+    }
+
+    private interface IJob
+    {
+        void Run(int start, int end);
+    }
+
+    private sealed class Job<TBody> : IJob where TBody : struct, IParallelBody
+    {
+        [ThreadStatic] private static Job<TBody>? t_instance;
+
+        public TBody Body;
+
+        public static Job<TBody> ForThisThread => t_instance ??= new Job<TBody>();
+
+        public void Run(int start, int end) => Body.Invoke(start, end);
+    }
+
+    private sealed class Worker
+    {
+        public readonly SemaphoreSlim Wake = new(0);
+        private readonly int _index;
+
+        public Worker(int index)
+        {
+            _index = index;
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"NetForge worker {index}" };
+            thread.Start();
+        }
+
+        private void Loop()
+        {
+            while (true)
+            {
+                Wake.Wait();
+                int count = s_count, chunks = s_chunks;
+                try { s_job!.Run(ChunkStart(count, chunks, _index), ChunkStart(count, chunks, _index + 1)); }
+                catch (Exception e) { Interlocked.CompareExchange(ref s_error, e, null); }
+                if (Interlocked.Decrement(ref s_pending) == 0) s_done.Set();
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using NetForge.Train.Checkpoints;
+
+namespace NetForge.Train.Training;
+
+/// <summary>
+/// The files of a run folder besides checkpoints: <c>history.json</c>, <c>history.csv</c>,
+/// <c>metrics.json</c>, <c>spec.resolved.yaml</c> and the <c>.lock</c> held while training. Every
+/// write is atomic (temporary file in the folder, flushed, renamed).
+/// </summary>
+public static class RunFiles
+{
+    public const string History = "history.json";
+    public const string HistoryCsv = "history.csv";
+    public const string Metrics = "metrics.json";
+    public const string ResolvedSpec = "spec.resolved.yaml";
+    public const string Lock = ".lock";
+
+    internal const string CsvHeader = "epoch,loss,accuracy,val_loss,val_accuracy,lr,seconds";
+
+    /// <summary>Takes the run folder's lock (held until disposed); a second trainer on the folder fails with a clear message.</summary>
+    public static IDisposable AcquireLock(string runDirectory)
+    {
+        string path = Path.Combine(runDirectory, Lock);
+        try
+        {
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            stream.SetLength(0);
+            stream.Write(Encoding.UTF8.GetBytes($"pid {Environment.ProcessId}\n"));
+            stream.Flush();
+            return stream;
+        }
+        catch (IOException e)
+        {
+            throw new TrainingException($"{runDirectory} is in use by another 'netforge train' (lock file {path}): {e.Message}");
+        }
+    }
+
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically.</summary>
+    public static void WriteAtomic(string path, string text)
+    {
+        string temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                file.Write(new UTF8Encoding(false).GetBytes(text));
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(temp); } catch (IOException) { }
+            throw;
+        }
+    }
+
+    public static void WriteHistory(string runDirectory, IReadOnlyList<EpochRecord> history)
+    {
+        WriteAtomic(Path.Combine(runDirectory, History), JsonSerializer.Serialize(history, Json));
+        WriteAtomic(Path.Combine(runDirectory, HistoryCsv), ToCsv(history));
+    }
+
+    public static List<EpochRecord> ReadHistory(string runDirectory)
+    {
+        string path = Path.Combine(runDirectory, History);
+        if (!File.Exists(path)) return [];
+        try { return JsonSerializer.Deserialize<List<EpochRecord>>(File.ReadAllText(path), Json) ?? []; }
+        catch (JsonException e) { throw new TrainingException($"{path}: not a valid history: {e.Message}"); }
+    }
+
+    /// <summary>The CSV form (also used by the csv_logger callback): one row per epoch, invariant culture, round-trip numbers.</summary>
+    public static string ToCsv(IEnumerable<EpochRecord> history, bool header = true)
+    {
+        var sb = new StringBuilder();
+        if (header) sb.Append(CsvHeader).Append('\n');
+        foreach (var r in history)
+        {
+            sb.Append(string.Join(',', new[] { r.Epoch.ToString(CultureInfo.InvariantCulture) }
+                .Concat(new[] { r.Loss, r.Accuracy, r.ValLoss, r.ValAccuracy, r.Lr, r.Seconds }.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+            sb.Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>What <c>metrics.json</c> holds.</summary>
+    public sealed record RunMetrics(double TestAccuracy, double TestLoss, int Epochs, double SamplesPerSecond, long ParameterCount, long TrainableParameterCount, string Status);
+
+    public static void WriteMetrics(string runDirectory, RunMetrics metrics) =>
+        WriteAtomic(Path.Combine(runDirectory, Metrics), JsonSerializer.Serialize(metrics, Json));
+
+    public static RunMetrics ReadMetrics(string runDirectory)
+    {
+        string path = Path.Combine(runDirectory, Metrics);
+        return JsonSerializer.Deserialize<RunMetrics>(File.ReadAllText(path), Json) ?? throw new TrainingException($"{path}: empty");
+    }
+
+    internal static readonly JsonSerializerOptions Json = new(CheckpointState.Json) { WriteIndented = true };
+}

