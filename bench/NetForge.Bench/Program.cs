@@ -24,7 +24,7 @@ if (args.Contains("--threshold"))
     Gemm.ParallelThreshold = 0;
     Console.WriteLine("| m=n=k | m·n·k | 1 thread µs | 2 threads µs | speed-up |");
     Console.WriteLine("|---:|---:|---:|---:|---:|");
-    foreach (int size in (int[])[64, 96, 128, 160, 192, 256, 320])
+    foreach (int size in (int[])[48, 64, 80, 96, 128, 160, 192, 256, 320])
     {
         var bench = new GemmBenchmarks { Case = new GemmCase("cube", size, size, size, false, false) };
         bench.Setup();

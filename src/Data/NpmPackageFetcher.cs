@@ -92,7 +92,8 @@ internal static class NpmPackageFetcher
         }
         catch (Win32Exception ex)
         {
-            throw new DataException($"{packageSpec}: cannot run '{npmCommand} pack' ({ex.Message}): npm (Node.js) is needed to fetch it. {hint}", ex);
+            string why = ex.NativeErrorCode == 2 ? $"'{npmCommand}' was not found on PATH" : ex.Message;
+            throw new DataException($"{packageSpec}: cannot run '{npmCommand} pack': {why}; npm (Node.js) is needed to fetch it. {hint}", ex);
         }
 
         using (process)

@@ -129,7 +129,8 @@ public static class Certificates
         return network;
     }
 
-    internal static byte[] ReadModelFile(string modelPath)
+    /// <summary>Reads a model file; IO problems become a <see cref="ParityException"/> naming the file.</summary>
+    public static byte[] ReadModelFile(string modelPath)
     {
         try
         {

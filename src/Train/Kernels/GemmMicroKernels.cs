@@ -11,7 +11,7 @@ namespace NetForge.Train.Kernels;
 internal static unsafe class GemmMicroKernels
 {
     /// <summary>Rows of the AVX-512 tile.</summary>
-    internal const int Mr512 = 12;
+    internal const int Mr512 = 8;
     /// <summary>Columns of the AVX-512 tile (two zmm).</summary>
     internal const int Nr512 = 32;
     /// <summary>Rows of the narrow AVX-512 tile (used when n ≤ 16).</summary>
@@ -23,7 +23,7 @@ internal static unsafe class GemmMicroKernels
     /// <summary>Columns of the AVX2 tile (two ymm).</summary>
     internal const int Nr256 = 16;
 
-    /// <summary>AVX-512 micro-kernel: a 12×32 tile of C in 24 zmm accumulators.</summary>
+    /// <summary>AVX-512 micro-kernel: a 8×32 tile of C in 16 zmm accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Kernel512(int kc, float* a, float* b, float* c, int ldc, bool overwrite)
     {
@@ -35,10 +35,6 @@ internal static unsafe class GemmMicroKernels
         Vector512<float> c5_0 = default; Vector512<float> c5_1 = default;
         Vector512<float> c6_0 = default; Vector512<float> c6_1 = default;
         Vector512<float> c7_0 = default; Vector512<float> c7_1 = default;
-        Vector512<float> c8_0 = default; Vector512<float> c8_1 = default;
-        Vector512<float> c9_0 = default; Vector512<float> c9_1 = default;
-        Vector512<float> c10_0 = default; Vector512<float> c10_1 = default;
-        Vector512<float> c11_0 = default; Vector512<float> c11_1 = default;
         Vector512<float> ar;
         for (int p = 0; p < kc; p++)
         {
@@ -68,19 +64,7 @@ internal static unsafe class GemmMicroKernels
             ar = Vector512.Create(a[7]);
             c7_0 = Avx512F.FusedMultiplyAdd(ar, b0, c7_0);
             c7_1 = Avx512F.FusedMultiplyAdd(ar, b1, c7_1);
-            ar = Vector512.Create(a[8]);
-            c8_0 = Avx512F.FusedMultiplyAdd(ar, b0, c8_0);
-            c8_1 = Avx512F.FusedMultiplyAdd(ar, b1, c8_1);
-            ar = Vector512.Create(a[9]);
-            c9_0 = Avx512F.FusedMultiplyAdd(ar, b0, c9_0);
-            c9_1 = Avx512F.FusedMultiplyAdd(ar, b1, c9_1);
-            ar = Vector512.Create(a[10]);
-            c10_0 = Avx512F.FusedMultiplyAdd(ar, b0, c10_0);
-            c10_1 = Avx512F.FusedMultiplyAdd(ar, b1, c10_1);
-            ar = Vector512.Create(a[11]);
-            c11_0 = Avx512F.FusedMultiplyAdd(ar, b0, c11_0);
-            c11_1 = Avx512F.FusedMultiplyAdd(ar, b1, c11_1);
-            a += 12;
+            a += 8;
             b += 32;
         }
         if (overwrite)
@@ -93,10 +77,6 @@ internal static unsafe class GemmMicroKernels
             c5_0.Store(c + 5 * ldc + 0); c5_1.Store(c + 5 * ldc + 16);
             c6_0.Store(c + 6 * ldc + 0); c6_1.Store(c + 6 * ldc + 16);
             c7_0.Store(c + 7 * ldc + 0); c7_1.Store(c + 7 * ldc + 16);
-            c8_0.Store(c + 8 * ldc + 0); c8_1.Store(c + 8 * ldc + 16);
-            c9_0.Store(c + 9 * ldc + 0); c9_1.Store(c + 9 * ldc + 16);
-            c10_0.Store(c + 10 * ldc + 0); c10_1.Store(c + 10 * ldc + 16);
-            c11_0.Store(c + 11 * ldc + 0); c11_1.Store(c + 11 * ldc + 16);
         }
         else
         {
@@ -108,10 +88,6 @@ internal static unsafe class GemmMicroKernels
             (c5_0 + Vector512.Load(c + 5 * ldc + 0)).Store(c + 5 * ldc + 0); (c5_1 + Vector512.Load(c + 5 * ldc + 16)).Store(c + 5 * ldc + 16);
             (c6_0 + Vector512.Load(c + 6 * ldc + 0)).Store(c + 6 * ldc + 0); (c6_1 + Vector512.Load(c + 6 * ldc + 16)).Store(c + 6 * ldc + 16);
             (c7_0 + Vector512.Load(c + 7 * ldc + 0)).Store(c + 7 * ldc + 0); (c7_1 + Vector512.Load(c + 7 * ldc + 16)).Store(c + 7 * ldc + 16);
-            (c8_0 + Vector512.Load(c + 8 * ldc + 0)).Store(c + 8 * ldc + 0); (c8_1 + Vector512.Load(c + 8 * ldc + 16)).Store(c + 8 * ldc + 16);
-            (c9_0 + Vector512.Load(c + 9 * ldc + 0)).Store(c + 9 * ldc + 0); (c9_1 + Vector512.Load(c + 9 * ldc + 16)).Store(c + 9 * ldc + 16);
-            (c10_0 + Vector512.Load(c + 10 * ldc + 0)).Store(c + 10 * ldc + 0); (c10_1 + Vector512.Load(c + 10 * ldc + 16)).Store(c + 10 * ldc + 16);
-            (c11_0 + Vector512.Load(c + 11 * ldc + 0)).Store(c + 11 * ldc + 0); (c11_1 + Vector512.Load(c + 11 * ldc + 16)).Store(c + 11 * ldc + 16);
         }
     }
 

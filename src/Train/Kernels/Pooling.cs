@@ -172,6 +172,15 @@ public static unsafe class Pooling
                     }
     }
 
+    /// <summary>Naive reference of <see cref="MaxBackward"/>: dInput = 0, then each output's gradient is added at its argmax.</summary>
+    public static void MaxBackwardReference(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<int> argmax, int batch, in ConvGeometry g)
+    {
+        Check(dOutput, dInput, batch, g);
+        int perSample = g.Channels * g.OutPlane;
+        dInput[..(batch * g.InputSize)].Clear();
+        for (int o = 0; o < batch * perSample; o++) dInput[o / perSample * g.InputSize + argmax[o]] += dOutput[o];
+    }
+
     /// <summary>Naive reference of <see cref="AvgForward"/> (double accumulation).</summary>
     public static void AvgForwardReference(Span<float> output, ReadOnlySpan<float> input, int batch, in ConvGeometry g)
     {

@@ -25,7 +25,7 @@ internal sealed class Conv2DLayer : ILayer
             throw new NotSupportedException($"layer {node.Index} '{node.Name}': softmax activation on conv2d is not supported by the engine");
         Node = node;
         _store = store;
-        _g = ConvGeometryFrom.Of(node, node.KernelH, node.KernelW, node.StrideH, node.StrideW, node.PadTop, node.PadLeft, node.PadBottom, node.PadRight);
+        _g = LayerGeometry.Of(node, node.KernelH, node.KernelW, node.StrideH, node.StrideW, node.PadTop, node.PadLeft, node.PadBottom, node.PadRight);
         _filters = node.Filters;
         _threads = threads;
         _activation = node.Activation;

@@ -60,8 +60,8 @@ internal static class LayerFactory
         Find(node, store, name) ?? throw new ArgumentException($"layer {node.Index} '{node.Name}' ({node.Type}) has no parameter '{name}'");
 }
 
-/// <summary>Helpers turning IR shapes into kernel geometry.</summary>
-internal readonly struct ConvGeometryFrom
+/// <summary>Turns a window layer's IR node into kernel geometry.</summary>
+internal static class LayerGeometry
 {
     public static Kernels.ConvGeometry Of(LayerNode node, int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr)
     {

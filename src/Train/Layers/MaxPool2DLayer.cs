@@ -14,7 +14,7 @@ internal sealed class MaxPool2DLayer : ILayer
     {
         Node = node;
         _threads = threads;
-        _g = ConvGeometryFrom.Of(node, node.PoolH, node.PoolW, node.StrideH, node.StrideW, node.PadTop, node.PadLeft, node.PadBottom, node.PadRight);
+        _g = LayerGeometry.Of(node, node.PoolH, node.PoolW, node.StrideH, node.StrideW, node.PadTop, node.PadLeft, node.PadBottom, node.PadRight);
         InputSize = _g.InputSize;
         OutputSize = _g.Channels * _g.OutPlane;
         _argmax = new int[maxBatch * OutputSize];

@@ -45,9 +45,10 @@ public abstract class Optimizer
     public void Step(float learningRate)
     {
         StepCount++;
-        foreach (var slice in Store.Slices)
+        var slices = Store.Slices;
+        for (int k = 0; k < slices.Count; k++)   // indexed: foreach over IReadOnlyList boxes an enumerator per step
         {
-            if (slice.Trainable) Update(slice.Offset, slice.Length, learningRate);
+            if (slices[k].Trainable) Update(slices[k].Offset, slices[k].Length, learningRate);
         }
     }
 
@@ -80,19 +81,20 @@ public abstract class Optimizer
     {
         ArgumentNullException.ThrowIfNull(store);
         double sumSquares = 0;
-        foreach (var slice in store.Slices)
+        var slices = store.Slices;
+        for (int k = 0; k < slices.Count; k++)
         {
-            if (!slice.Trainable) continue;
-            double n = TensorPrimitives.Norm((ReadOnlySpan<float>)store.Grad(slice));
+            if (!slices[k].Trainable) continue;
+            double n = TensorPrimitives.Norm((ReadOnlySpan<float>)store.Grad(slices[k]));
             sumSquares += n * n;
         }
         double norm = Math.Sqrt(sumSquares);
         double coef = maxNorm / (norm + 1e-6);
         if (coef < 1)
         {
-            foreach (var slice in store.Slices)
+            for (int k = 0; k < slices.Count; k++)
             {
-                if (slice.Trainable) TensorPrimitives.Multiply(store.Grad(slice), (float)coef, store.Grad(slice));
+                if (slices[k].Trainable) TensorPrimitives.Multiply(store.Grad(slices[k]), (float)coef, store.Grad(slices[k]));
             }
         }
         return norm;

@@ -220,11 +220,7 @@ public sealed class Trainer
         }
 
         double samplesPerSecond = trainSamples / Math.Max(trainSeconds, 1e-9);
-        if (status == TrainingStatus.NonFiniteLoss)
-        {
-            _observer.OnMessage(message!);
-            return new TrainingResult(status, message, history, null, null, samplesPerSecond, dir);
-        }
+        if (status == TrainingStatus.NonFiniteLoss) return new TrainingResult(status, message, history, null, null, samplesPerSecond, dir);
         if (stopped && status == TrainingStatus.Completed)
         {
             status = TrainingStatus.EarlyStopped;

@@ -96,6 +96,20 @@ public sealed class GemmWorkerPoolTests
     }
 
     [Fact]
+    public void ManyCalls_BackToBackAndAfterIdleGaps_NoWakeUpIsLost()
+    {
+        // Back-to-back calls find the workers spinning; calls after a pause find them asleep on the semaphore.
+        var hits = new Hits(16);
+        for (int i = 0; i < 2000; i++) WorkerPool.For(3, 16, new CountingBody(hits));
+        for (int i = 0; i < 20; i++)
+        {
+            Thread.Sleep(2);
+            WorkerPool.For(3, 16, new CountingBody(hits));
+        }
+        Assert.All(hits.PerItem, h => Assert.Equal(2020, h));
+    }
+
+    [Fact]
     public void AfterWarmUp_ACallAllocatesNothing()
     {
         var hits = new Hits(64);

@@ -36,7 +36,7 @@ public class PoolingTests
         var dx = TestData.Uniform(b * g.InputSize, 23); // overwritten
         Pooling.MaxBackward(dx, dy, idx, b, g);
         var dxRef = new float[b * g.InputSize];
-        for (int o = 0; o < n; o++) dxRef[o / (c * g.OutPlane) * g.InputSize + iRef[o]] += dy[o];
+        Pooling.MaxBackwardReference(dxRef, dy, iRef, b, g);
         TestData.AssertClose(dxRef, dx, Rel, Abs, "max pool dInput");
 
         Pooling.AvgForwardReference(yRef, x, b, g);

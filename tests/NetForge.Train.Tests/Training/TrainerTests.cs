@@ -126,7 +126,7 @@ public class TrainerTests
     public void NonFiniteLossStopsAndKeepsTheLastGoodCheckpoint()
     {
         using var tmp = RepoPaths.NewTemp();
-        // lr 1e30 blows the weights up within a step or two of the second epoch... or the first.
+        // lr 1e30 makes the weights overflow within the first steps; the loss turns NaN or infinite.
         var graph = TinyModels.Mlp(TinyModels.Train(new SgdSpec(1e30, 0, false), epochs: 5));
         var (result, _) = Train(graph, tmp.Path);
         Assert.Equal(TrainingStatus.NonFiniteLoss, result.Status);

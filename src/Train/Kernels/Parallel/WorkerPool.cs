@@ -30,6 +30,9 @@ public static class WorkerPool
     /// <summary>Upper bound on the threads one call may use (chunks beyond it are merged into fewer chunks).</summary>
     public const int MaxThreads = 64;
 
+    // How long an idle worker spins before sleeping: covers the gap between a training step's kernel calls.
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 10_000; // 100 µs
+
     private static readonly object GrowLock = new();
     private static Worker[] s_workers = [];
     private static int s_busy;
@@ -82,7 +85,7 @@ public static class WorkerPool
             s_error = null;
             s_done.Reset();
             Volatile.Write(ref s_pending, chunks - 1);
-            for (int t = 1; t < chunks; t++) workers[t - 1].Wake.Release();
+            for (int t = 1; t < chunks; t++) workers[t - 1].Signal();
 
             try { job.Body.Invoke(0, ChunkStart(count, chunks, 1)); }
             catch (Exception e) { Interlocked.CompareExchange(ref s_error, e, null); }
@@ -137,8 +140,11 @@ public static class WorkerPool
 
     private sealed class Worker
     {
-        public readonly SemaphoreSlim Wake = new(0);
+        private readonly SemaphoreSlim _wake = new(0);
         private readonly int _index;
+        private int _ticket;   // bumped by the caller for each call this worker joins
+        private int _sleeping; // 1 while the worker is (about to be) blocked on _wake
+        private int _issued;   // caller side: last ticket issued
 
         public Worker(int index)
         {
@@ -147,15 +153,46 @@ public static class WorkerPool
             thread.Start();
         }
 
+        /// <summary>Called by the pool owner: hand this worker the current job, waking it if it sleeps.</summary>
+        public void Signal()
+        {
+            Volatile.Write(ref _ticket, ++_issued);
+            if (Interlocked.Exchange(ref _sleeping, 0) == 1) _wake.Release();
+        }
+
         private void Loop()
         {
+            int seen = 0;
             while (true)
             {
-                Wake.Wait();
+                WaitForTicket(seen);
+                seen = Volatile.Read(ref _ticket);
                 int count = s_count, chunks = s_chunks;
                 try { s_job!.Run(ChunkStart(count, chunks, _index), ChunkStart(count, chunks, _index + 1)); }
                 catch (Exception e) { Interlocked.CompareExchange(ref s_error, e, null); }
                 if (Interlocked.Decrement(ref s_pending) == 0) s_done.Set();
+            }
+        }
+
+        /// <summary>
+        /// Spins for up to <see cref="SpinTicks"/> (back-to-back kernel calls then start without a kernel wake-up),
+        /// then sleeps on the semaphore. The sleeping flag is set before re-checking the ticket and cleared by
+        /// exactly one side (worker or caller), so a release is neither lost nor left over.
+        /// </summary>
+        private void WaitForTicket(int seen)
+        {
+            long spinUntil = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref _ticket) == seen)
+            {
+                if (System.Diagnostics.Stopwatch.GetTimestamp() < spinUntil)
+                {
+                    spinner.SpinOnce(sleep1Threshold: -1); // yields the core now and then: never starve the caller
+                    continue;
+                }
+                Interlocked.Exchange(ref _sleeping, 1);
+                if (Volatile.Read(ref _ticket) != seen && Interlocked.Exchange(ref _sleeping, 0) == 1) return;
+                _wake.Wait(); // released by Signal (which cleared _sleeping)
             }
         }
     }
