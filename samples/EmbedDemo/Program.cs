@@ -26,7 +26,10 @@ try
     Console.WriteLine($"ONNX Runtime {OrtLibrary.Version}; model '{session.ModelMetadata.GraphName}' by {session.ModelMetadata.ProducerName}");
     Console.WriteLine($"  input  {session.Inputs[0]}");
     Console.WriteLine($"  output {string.Join(", ", session.Outputs)}");
-    string[]? names = session.ModelMetadata.CustomMetadata.TryGetValue("labels", out string? csv) ? csv.Split(',') : null;
+    // NetForge exports store the class names as a JSON array in the "labels" metadata entry.
+    string[]? names = session.ModelMetadata.CustomMetadata.TryGetValue("labels", out string? json)
+        ? System.Text.Json.JsonSerializer.Deserialize<string[]>(json)
+        : null;
 
     const int Batch = 256;
     var batch = new float[Batch * perImage];

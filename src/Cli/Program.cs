@@ -95,6 +95,8 @@ public static class Program
     /// </summary>
     internal static int Report(Exception ex, TextWriter stderr)
     {
+        while (ex is AggregateException { InnerExceptions.Count: 1 } or TargetInvocationException && ex.InnerException is not null)
+            ex = ex.InnerException;
         switch (ex)
         {
             case SpecException spec:

@@ -66,7 +66,7 @@ public class ProgramTests
     {
         var stderr = new StringWriter { NewLine = "\n" };
         Assert.Equal(1, Program.Report(Throw(new DataException("t10k-labels-idx1-ubyte: truncated at byte 9")), stderr));
-        Assert.Equal(2, Program.Report(new CliException("--epochs must be positive", ExitCodes.Usage), stderr));
+        Assert.Equal(2, Program.Report(new AggregateException(new CliException("--epochs must be positive", ExitCodes.Usage)), stderr));
         Assert.Equal(
             "error: t10k-labels-idx1-ubyte: truncated at byte 9\nerror: --epochs must be positive\n",
             stderr.ToString());

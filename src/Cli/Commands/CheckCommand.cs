@@ -35,7 +35,8 @@ internal static class CheckCommand
         string ok = $"{path}: ok ({graph.Layers.Count} layers, {CliContext.Count(graph.ParameterCount)} parameters)";
         if (resolved)
         {
-            context.Out.Write(SpecCompiler.ToResolvedYaml(graph));
+            string yaml = SpecCompiler.ToResolvedYaml(graph);
+            context.Out.Write(yaml.EndsWith('\n') ? yaml : yaml + "\n");
             context.Error.WriteLine(ok);
         }
         else

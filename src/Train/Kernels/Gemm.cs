@@ -44,7 +44,7 @@ public static unsafe class Gemm
 
     /// <summary>
     /// Which micro-kernel runs; tests force each one. <see cref="Vector512Narrow"/> (16×16) replaces
-    /// <see cref="Vector512"/> (12×32) when n ≤ 16, where a 32-wide tile would be mostly padding.
+    /// <see cref="Vector512"/> (8×32) when n ≤ 16, where a 32-wide tile would be mostly padding.
     /// </summary>
     internal enum Isa { Scalar, Vector256, Vector512Narrow, Vector512 }
 

@@ -4,7 +4,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace NetForge.Train.Kernels;
 
-// Unrolled by a small generator script (rows × vectors), kept as plain source: each micro-kernel computes one MR×NR tile
+// Fully unrolled, one local per accumulator so the JIT keeps the tile in registers (edit all rows alike).
+// Each micro-kernel computes one MR×NR tile
 // of C from a packed A panel (kc steps of MR values) and a packed B panel (kc steps of NR values), summing each
 // element over p = 0..kc-1 in order with one FMA per step, then stores (overwrite) or adds (C += acc) the tile.
 // The per-element arithmetic is the same for every tile, so any split of C over threads gives the same bits.
@@ -23,7 +24,7 @@ internal static unsafe class GemmMicroKernels
     /// <summary>Columns of the AVX2 tile (two ymm).</summary>
     internal const int Nr256 = 16;
 
-    /// <summary>AVX-512 micro-kernel: a 8×32 tile of C in 16 zmm accumulators.</summary>
+    /// <summary>AVX-512 micro-kernel: an 8×32 tile of C in 16 zmm accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Kernel512(int kc, float* a, float* b, float* c, int ldc, bool overwrite)
     {
