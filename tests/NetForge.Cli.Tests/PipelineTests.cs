@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace NetForge.Cli.Tests;
+
+/// <summary>
+/// The whole product path a user takes: train → evaluate → export → parity → parity --verify, then the embedding
+/// sample classifying the test set with the exported model through NetForge.Runtime alone.
+/// </summary>
+public sealed partial class PipelineTests
+{
+    [Fact]
+    public void Train_evaluate_export_parity_and_verify_from_the_command_line()
+    {
+        using var dir = new TempDir();
+        string run = dir.File("cnn");
+
+        var train = Cli.Run("train", Cli.Spec("cnn.yaml"), "--epochs", "1", "--limit", "2000", "--out", run, "--quiet");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement;
+        Assert.InRange(metrics.GetProperty("test_accuracy").GetDouble(), 0.5, 1.0);
+
+        var evaluate = Cli.Run("evaluate", run);
+        Assert.True(evaluate.ExitCode == 0, evaluate.ToString());
+        Assert.Contains("confusion matrix", evaluate.Out, StringComparison.Ordinal);
+
+        var export = Cli.Run("export", run);
+        Assert.True(export.ExitCode == 0, export.ToString());
+        string model = Path.Combine(run, "model.onnx");
+        Assert.True(File.Exists(model));
+
+        var parity = Cli.Run("parity", run, "--limit", "300", "--batch-sizes", "1,2,300");
+        Assert.True(parity.ExitCode == 0, parity.ToString());
+        Assert.Contains("verdict: PASS", parity.Out, StringComparison.Ordinal);
+        Assert.True(File.Exists(model + ".parity.json"));
+
+        var verify = Cli.Run("parity", "--verify", model, "--limit", "300");
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("certificate verified", verify.Out, StringComparison.Ordinal);
+
+        // A model changed after certification no longer verifies: flip one byte inside the weights (the end of the
+        // file holds initializer data and metadata; the middle is inside the dense layer's weights).
+        byte[] bytes = File.ReadAllBytes(model);
+        bytes[bytes.Length / 2] ^= 0x01;
+        File.WriteAllBytes(model, bytes);
+        var tampered = Cli.Run("parity", "--verify", model, "--limit", "300");
+        Assert.Equal(1, tampered.ExitCode);
+        Assert.Contains("hash", tampered.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_embedding_sample_reproduces_the_engines_test_accuracy_through_onnx_runtime()
+    {
+        using var dir = new TempDir();
+        string run = dir.File("mlp");
+        var train = Cli.Run("train", Cli.Spec("mlp.yaml"), "--epochs", "1", "--limit", "5000", "--out", run, "--quiet");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        var export = Cli.Run("export", run);
+        Assert.True(export.ExitCode == 0, export.ToString());
+        double engineAccuracy = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement
+            .GetProperty("test_accuracy").GetDouble();
+
+        string mnist = NetForge.Data.Mnist.EnsureCached();
+        var (exit, output) = RunEmbedDemo(Path.Combine(run, "model.onnx"),
+            Path.Combine(mnist, "t10k-images-idx3-ubyte"), Path.Combine(mnist, "t10k-labels-idx1-ubyte"));
+
+        Assert.True(exit == 0, output);
+        var match = AccuracyLine().Match(output);
+        Assert.True(match.Success, output);
+        int correct = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        int total = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(10000, total);
+        // Parity means the same argmax for every test image, so the counts agree exactly.
+        Assert.Equal((int)Math.Round(engineAccuracy * total), correct);
+    }
+
+    [GeneratedRegex(@"accuracy over \d+ images: [\d.]+% \((\d+)/(\d+)\)")]
+    private static partial Regex AccuracyLine();
+
+    /// <summary>Runs samples/EmbedDemo's build output (built with the solution; this project references it).</summary>
+    private static (int Exit, string Output) RunEmbedDemo(params string[] args)
+    {
+        string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            ? "Release" : "Debug";
+        string dll = Path.Combine(Cli.RepoRoot, "samples", "EmbedDemo", "bin", configuration, "net10.0", "EmbedDemo.dll");
+        Assert.True(File.Exists(dll), $"{dll} not built");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(120_000), "EmbedDemo did not finish in 2 minutes");
+        return (process.ExitCode, stdout + stderr.Result);
+    }
+}
