@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Train one of the five seed networks with PyTorch (eager, CPU): the peer of `netforge train`.
 
-Usage: python3 train_peer.py --model mlp [--epochs N] [--limit N] [--threads 2] [--seed 1234] [--json FILE]
+Usage: python3 train_peer.py --model mlp [--epochs N] [--limit N] [--threads 2] [--seed 1234] [--json FILE] [--ftz]
 
 Mirrors `netforge train`: --limit keeps the first N training images before the validation split;
 each epoch shuffles with a seeded generator and keeps the last partial batch; after each epoch the
@@ -47,10 +47,13 @@ def main():
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--json", default=None, help="write the run record here")
     ap.add_argument("--quiet", action="store_true", help="print only the final result")
+    ap.add_argument("--ftz", action="store_true", help="torch.set_flush_denormal(True); not PyTorch's default, so off")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
+    if args.ftz:
+        torch.set_flush_denormal(True)
     model, spec = build(args.model)
     epochs = args.epochs or spec["epochs"]
     xtr, ytr, xte, yte = load_mnist()
@@ -74,7 +77,7 @@ def main():
 
     record = dict(model=args.model, params=n_params, train_samples=n_train, batch=bs, epochs=[],
                   threads=torch.get_num_threads(), torch=torch.__version__,
-                  openblas_coretype=os.environ.get("OPENBLAS_CORETYPE"),
+                  openblas_coretype=os.environ.get("OPENBLAS_CORETYPE"), ftz=args.ftz,
                   ld_library_path=os.environ.get("LD_LIBRARY_PATH", ""), validation_is_test=val_is_test)
     first_batch = None
     for ep in range(1, epochs + 1):

@@ -93,6 +93,9 @@ public sealed partial class Network
     /// <summary>The logits of the last forward, [batch, NumClasses] (before the final softmax).</summary>
     internal ReadOnlySpan<float> Logits => _acts[_run].AsSpan(0, _lastBatch * NumClasses);
 
+    /// <summary>Profiling hook (tests/bench): called after each layer's Forward/Backward with (layer, isBackward, Stopwatch ticks).</summary>
+    internal Action<int, bool, long>? Profile { get; set; }
+
     /// <summary>When set, <see cref="TrainStep"/> also computes the gradient w.r.t. the raw input (tests; see <see cref="CopyInputGradient"/>).</summary>
     internal bool ComputeInputGradient { get; set; }
 
@@ -109,7 +112,11 @@ public sealed partial class Network
         double loss = SoftmaxCrossEntropy.Forward(_probs, logits, labels, batch, NumClasses, out int correct);
         SoftmaxCrossEntropy.Backward(_grads[_run], _probs, labels, batch, NumClasses);
         for (int i = _run - 1; i >= 0; i--)
+        {
+            long t0 = Profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
             _layers[i].Backward(_grads[i], _grads[i + 1], _acts[i], _acts[i + 1], batch, i > 0 || ComputeInputGradient);
+            Profile?.Invoke(i, true, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+        }
         return new StepResult(loss, correct);
     }
 
@@ -168,7 +175,12 @@ public sealed partial class Network
     {
         _lastBatch = batch;
         TensorPrimitives.Multiply(input[..(batch * InputSize)], _scale, _acts[0].AsSpan(0, batch * InputSize));
-        for (int i = 0; i < _run; i++) _layers[i].Forward(_acts[i + 1], _acts[i], batch, context);
+        for (int i = 0; i < _run; i++)
+        {
+            long t0 = Profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+            _layers[i].Forward(_acts[i + 1], _acts[i], batch, context);
+            Profile?.Invoke(i, false, System.Diagnostics.Stopwatch.GetTimestamp() - t0);
+        }
     }
 
     private void Validate(ReadOnlySpan<float> input, ReadOnlySpan<int> labels, int batch, bool checkLabels = true)
