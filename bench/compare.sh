@@ -104,7 +104,8 @@ for i in "${!files[@]}"; do
   if ((quick)); then l="$(limit_for "$n")"; nf_args+=(--limit "$l"); pt_args+=(--limit "$l"); fi
 
   echo "== $n: netforge train ${nf_args[*]}" >&2
-  "$root/netforge" --help >/dev/null   # rebuilds first if src/ changed meanwhile, so a build is never timed
+  # rebuild first (untimed) if src/ changed meanwhile; a failed build shows up as a failed run below
+  "$root/netforge" --help >/dev/null || echo "   (netforge build failed; see .netforge/build.log)" >&2
   now >"$d/nf.launch"
   if ! /usr/bin/time -v -o "$d/nf.time" "$root/netforge" train "$f" --out "$d/nf" "${nf_args[@]}" >"$d/nf.out" 2>"$d/nf.err"; then
     echo "   netforge failed:" >&2; tail -n 5 "$d/nf.err" >&2

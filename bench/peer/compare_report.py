@@ -52,7 +52,9 @@ def netforge_result(d):
     metrics = read_json(os.path.join(d, "nf", "metrics.json"))
     launch = read_float(os.path.join(d, "nf.launch"))
     r = dict(speed=None, acc=None, rss=peak_rss_mb(os.path.join(d, "nf.time")), startup=None, epochs=0, params=None)
-    if hist:
+    if not hist:
+        r["rss"] = None
+    else:
         r["speed"] = statistics.median(e["samples_per_second"] for e in hist)
         r["epochs"] = len(hist)
     if metrics:
@@ -68,7 +70,9 @@ def pytorch_result(d):
     rec = read_json(os.path.join(d, "pt.json"))
     launch = read_float(os.path.join(d, "pt.launch"))
     r = dict(speed=None, acc=None, rss=peak_rss_mb(os.path.join(d, "pt.time")), startup=None, epochs=0, params=None)
-    if rec:
+    if not rec:
+        r["rss"] = None   # the peer failed (or has no network for this spec): its memory means nothing
+    else:
         r["speed"] = rec["samples_per_second_median"]
         r["acc"] = rec["test_accuracy"]
         r["epochs"] = len(rec["epochs"])

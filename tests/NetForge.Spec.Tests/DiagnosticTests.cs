@@ -27,6 +27,19 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void Class_count_mismatch_is_reported_even_when_an_earlier_layer_broke_the_shape_chain()
+    {
+        // Line 4: dense on an image input (no flatten) stops shape inference; line 5's units still do not match 10 classes.
+        string yaml = "name: t\ninput: {shape: [1, 28, 28]}\nlayers:\n" +
+            "  - dense: {units: 32, activation: relu}\n" +
+            "  - dense: {units: 12, activation: softmax}\n" +
+            "train:\n  dataset: mnist\n";
+        AssertError(yaml, 4, 5, "dense needs a flat input");
+        var d = AssertError(yaml, 5, 20, "does not match the 10 classes");
+        Assert.Equal("set units: 10", d.Hint);
+    }
+
+    [Fact]
     public void Unknown_top_level_key_suggests_the_closest()
     {
         var d = AssertError("nmae: t\n" + Mlp()[8..], 1, 1, "unknown key 'nmae'");

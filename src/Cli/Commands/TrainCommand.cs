@@ -85,7 +85,7 @@ internal static class TrainCommand
             result = new Trainer(graph, mnist.Train, mnist.Test, options, observer).Run();
         }
 
-        if (result.Status == TrainingStatus.NonFiniteLoss)
+        if (result.Status is TrainingStatus.NonFiniteLoss or TrainingStatus.NonFiniteGradient)
         {
             context.Error.WriteLine($"error: {result.Message}");
             return ExitCodes.InvalidInput;

@@ -46,6 +46,11 @@ internal static class LayerBuilder
 
         bool allInferred = nodes.Count == configs.Count;
         if (allInferred && dataset is not null) CheckOutput(configs[^1]!, nodes[^1], dataset, diags);
+        else if (dataset is not null && configs[^1] is { Complete: true, Type: "dense" } lastDense && lastDense.Units != dataset.NumClasses)
+        {
+            // The chain broke earlier, but a final dense layer's size does not depend on its input: still report it.
+            ReportClassMismatch(lastDense, lastDense.Units, dataset, diags);
+        }
         if (allInferred)
         {
             long total = nodes.Sum(n => n.ParameterCount);
@@ -342,11 +347,16 @@ internal static class LayerBuilder
         }
         else if (node.OutputShape[0] != dataset.NumClasses)
         {
-            bool isDense = last.Type == "dense";
-            diags.Add(isDense ? last.Where("units", diags) : diags.At(last.Item), last.Label,
-                $"the last layer's size does not match the {dataset.NumClasses} classes of '{dataset.Name}'",
-                $"{dataset.NumClasses}", $"{node.OutputShape[0]}",
-                isDense ? $"set units: {dataset.NumClasses}" : $"end with '- dense: {{units: {dataset.NumClasses}, activation: softmax}}'");
+            ReportClassMismatch(last, node.OutputShape[0], dataset, diags);
         }
+    }
+
+    private static void ReportClassMismatch(LayerConfig last, int size, DatasetInfo dataset, DiagnosticBag diags)
+    {
+        bool isDense = last.Type == "dense";
+        diags.Add(isDense ? last.Where("units", diags) : diags.At(last.Item), last.Label,
+            $"the last layer's size does not match the {dataset.NumClasses} classes of '{dataset.Name}'",
+            $"{dataset.NumClasses}", $"{size}",
+            isDense ? $"set units: {dataset.NumClasses}" : $"end with '- dense: {{units: {dataset.NumClasses}, activation: softmax}}'");
     }
 }

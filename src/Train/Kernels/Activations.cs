@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using NetForge.Spec.Graph;
+using NetForge.Train.Kernels.Parallel;
 
 namespace NetForge.Train.Kernels;
 
@@ -13,6 +14,48 @@ namespace NetForge.Train.Kernels;
 /// </summary>
 public static class Activations
 {
+    /// <summary>Below this many elements a pass runs on the calling thread only (waking a pool thread costs more).</summary>
+    private const int ParallelMinElements = 1 << 16;
+
+    /// <summary>
+    /// output = f(input) on <paramref name="rows"/>×<paramref name="cols"/> elements; softmax is per row. With
+    /// <paramref name="threads"/> &gt; 1 large passes are split over rows (every element is computed the same way
+    /// whatever the split: the result is bit-identical for any thread count).
+    /// </summary>
+    public static unsafe void Forward(Span<float> output, ReadOnlySpan<float> input, Activation kind, int rows, int cols, int threads)
+    {
+        int n = Check(output, input, rows, cols);
+        if (threads <= 1 || rows < 2 || n < ParallelMinElements) { Forward(output, input, kind, rows, cols); return; }
+        fixed (float* o = output, x = input)
+            WorkerPool.For(threads, rows, new Body { A = o, B = x, Kind = kind, Cols = cols });
+    }
+
+    /// <summary>dInput = f'(·) ⊙ dOutput split over rows on up to <paramref name="threads"/> threads (bit-identical for any count).</summary>
+    public static unsafe void Backward(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> output, Activation kind, int rows, int cols, int threads)
+    {
+        int n = Check(dInput, dOutput, rows, cols);
+        if (threads <= 1 || rows < 2 || n < ParallelMinElements) { Backward(dInput, dOutput, output, kind, rows, cols); return; }
+        if (output.Length < n) throw new ArgumentException($"output holds {output.Length} elements, needs {n}", nameof(output));
+        fixed (float* dx = dInput, dy = dOutput, y = output)
+            WorkerPool.For(threads, rows, new Body { A = dx, B = dy, C = y, Kind = kind, Cols = cols, Backward = true });
+    }
+
+    private unsafe struct Body : IParallelBody
+    {
+        public float* A, B, C;
+        public Activation Kind;
+        public int Cols;
+        public bool Backward;
+
+        public readonly void Invoke(int start, int end)
+        {
+            long offset = (long)start * Cols;
+            int n = (end - start) * Cols;
+            if (Backward) Activations.Backward(new Span<float>(A + offset, n), new ReadOnlySpan<float>(B + offset, n), new ReadOnlySpan<float>(C + offset, n), Kind, end - start, Cols);
+            else Forward(new Span<float>(A + offset, n), new ReadOnlySpan<float>(B + offset, n), Kind, end - start, Cols);
+        }
+    }
+
     /// <summary>output = f(input) on <paramref name="rows"/>×<paramref name="cols"/> elements; softmax is per row.</summary>
     public static void Forward(Span<float> output, ReadOnlySpan<float> input, Activation kind, int rows, int cols)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using NetForge.Spec.Graph;
 using NetForge.Train.Kernels.Parallel;
 
@@ -120,31 +122,63 @@ public static unsafe class Conv2DKernels
     /// <summary>col[(c·kh + i)·kw + j, oh·OutW + ow] = input[c, oh·sh − pt + i, ow·sw − pl + j], 0 in the padding.</summary>
     public static void Im2Col(Span<float> col, ReadOnlySpan<float> input, in ConvGeometry g)
     {
-        int oh = g.OutH, ow = g.OutW, plane = oh * ow;
+        if (col.Length < g.ColRows * g.OutPlane) throw new ArgumentException($"col holds {col.Length} elements, needs {g.ColRows * g.OutPlane}", nameof(col));
+        if (input.Length < g.InputSize) throw new ArgumentException($"input holds {input.Length} elements, needs {g.InputSize}", nameof(input));
+        fixed (float* c = col, x = input) Im2ColCore(c, x, g);
+    }
+
+    /// <summary>
+    /// Stride 1 with OutW = Width ("same" padding along the width): a col row is the input plane shifted by a constant
+    /// offset, so its valid part is one contiguous copy; the wrapped border columns are then zeroed.
+    /// </summary>
+    private static bool IsShiftedPlane(in ConvGeometry g) => g.StrideH == 1 && g.StrideW == 1 && g.OutW == g.Width;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Im2ColCore(float* col, float* input, in ConvGeometry geometry)
+    {
+        ConvGeometry g = geometry;
+        int oh = g.OutH, ow = g.OutW, plane = oh * ow, width = g.Width;
+        bool shifted = IsShiftedPlane(g);
         for (int c = 0; c < g.Channels; c++)
         {
-            var xc = input.Slice(c * g.InPlane, g.InPlane);
+            float* xc = input + (long)c * g.InPlane;
             for (int i = 0; i < g.KernelH; i++)
             {
                 int y0 = ConvGeometry.FirstValid(g.PadTop, i, g.StrideH), y1 = ConvGeometry.EndValid(g.Height, g.PadTop, i, g.StrideH, oh);
                 for (int j = 0; j < g.KernelW; j++)
                 {
-                    var row = col.Slice(((c * g.KernelH + i) * g.KernelW + j) * plane, plane);
+                    float* row = col + (long)((c * g.KernelH + i) * g.KernelW + j) * plane;
                     int x0 = ConvGeometry.FirstValid(g.PadLeft, j, g.StrideW), x1 = ConvGeometry.EndValid(g.Width, g.PadLeft, j, g.StrideW, ow);
-                    if (y1 <= y0 || x1 <= x0) { row.Clear(); continue; }
-                    row[..(y0 * ow)].Clear();
-                    for (int r = y0; r < y1; r++)
+                    if (y1 <= y0 || x1 <= x0) { Clear(row, plane); continue; }
+                    Clear(row, y0 * ow);
+                    if (shifted)
                     {
-                        var dst = row.Slice(r * ow, ow);
-                        dst[..x0].Clear();
-                        dst[x1..].Clear();
-                        int ih = r * g.StrideH - g.PadTop + i;
-                        int iw0 = x0 * g.StrideW - g.PadLeft + j;
-                        var src = xc.Slice(ih * g.Width, g.Width);
-                        if (g.StrideW == 1) src.Slice(iw0, x1 - x0).CopyTo(dst[x0..x1]);
-                        else for (int q = x0, iw = iw0; q < x1; q++, iw += g.StrideW) dst[q] = src[iw];
+                        int shift = (i - g.PadTop) * width + (j - g.PadLeft);
+                        int d0 = y0 * ow + x0, d1 = (y1 - 1) * ow + x1;
+                        Copy(row + d0, xc + d0 + shift, d1 - d0);
+                        if (x0 > 0 || x1 < ow)
+                            for (int r = y0; r < y1; r++)
+                            {
+                                float* dst = row + r * ow;
+                                for (int q = 0; q < x0; q++) dst[q] = 0f;
+                                for (int q = x1; q < ow; q++) dst[q] = 0f;
+                            }
                     }
-                    row[(y1 * ow)..].Clear();
+                    else
+                    {
+                        for (int r = y0; r < y1; r++)
+                        {
+                            float* dst = row + r * ow;
+                            for (int q = 0; q < x0; q++) dst[q] = 0f;
+                            for (int q = x1; q < ow; q++) dst[q] = 0f;
+                            int ih = r * g.StrideH - g.PadTop + i;
+                            int iw0 = x0 * g.StrideW - g.PadLeft + j;
+                            float* src = xc + ih * width;
+                            if (g.StrideW == 1) Copy(dst + x0, src + iw0, x1 - x0);
+                            else for (int q = x0, iw = iw0; q < x1; q++, iw += g.StrideW) dst[q] = src[iw];
+                        }
+                    }
+                    Clear(row + y1 * ow, plane - y1 * ow);
                 }
             }
         }
@@ -153,27 +187,81 @@ public static unsafe class Conv2DKernels
     /// <summary>The adjoint of <see cref="Im2Col"/>: dInput = 0, then every col element is added back to its input position.</summary>
     public static void Col2Im(Span<float> dInput, ReadOnlySpan<float> col, in ConvGeometry g)
     {
-        int oh = g.OutH, ow = g.OutW, plane = oh * ow;
-        dInput[..g.InputSize].Clear();
+        if (col.Length < g.ColRows * g.OutPlane) throw new ArgumentException($"col holds {col.Length} elements, needs {g.ColRows * g.OutPlane}", nameof(col));
+        if (dInput.Length < g.InputSize) throw new ArgumentException($"dInput holds {dInput.Length} elements, needs {g.InputSize}", nameof(dInput));
+        fixed (float* dx = dInput, c = col) Col2ImCore(dx, c, g, clobberCol: false);
+    }
+
+    /// <summary>
+    /// Col2Im through pointers. Each input element receives its col contributions in (c, i, j, row) order, as the
+    /// definition. With <paramref name="clobberCol"/> (a workspace the caller no longer needs) and a shifted-plane
+    /// geometry, the padding positions of each col row are zeroed and the row is added as one contiguous block
+    /// (the zeros land on other elements and add nothing: dInput starts at +0, so x + 0 = x exactly).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Col2ImCore(float* dInput, float* col, in ConvGeometry geometry, bool clobberCol)
+    {
+        ConvGeometry g = geometry;
+        int oh = g.OutH, ow = g.OutW, plane = oh * ow, width = g.Width;
+        bool shifted = clobberCol && IsShiftedPlane(g);
+        Clear(dInput, g.InputSize);
         for (int c = 0; c < g.Channels; c++)
         {
-            var xc = dInput.Slice(c * g.InPlane, g.InPlane);
+            float* xc = dInput + (long)c * g.InPlane;
             for (int i = 0; i < g.KernelH; i++)
             {
                 int y0 = ConvGeometry.FirstValid(g.PadTop, i, g.StrideH), y1 = ConvGeometry.EndValid(g.Height, g.PadTop, i, g.StrideH, oh);
                 for (int j = 0; j < g.KernelW; j++)
                 {
-                    var row = col.Slice(((c * g.KernelH + i) * g.KernelW + j) * plane, plane);
+                    float* row = col + (long)((c * g.KernelH + i) * g.KernelW + j) * plane;
                     int x0 = ConvGeometry.FirstValid(g.PadLeft, j, g.StrideW), x1 = ConvGeometry.EndValid(g.Width, g.PadLeft, j, g.StrideW, ow);
+                    if (y1 <= y0 || x1 <= x0) continue;
+                    if (shifted)
+                    {
+                        if (x0 > 0 || x1 < ow)
+                            for (int r = y0; r < y1; r++)
+                            {
+                                float* src = row + r * ow;
+                                for (int q = 0; q < x0; q++) src[q] = 0f;
+                                for (int q = x1; q < ow; q++) src[q] = 0f;
+                            }
+                        int shift = (i - g.PadTop) * width + (j - g.PadLeft);
+                        int d0 = y0 * ow + x0, d1 = (y1 - 1) * ow + x1;
+                        AddTo(xc + d0 + shift, row + d0, d1 - d0);
+                        continue;
+                    }
                     for (int r = y0; r < y1; r++)
                     {
                         int ih = r * g.StrideH - g.PadTop + i;
-                        var dst = xc.Slice(ih * g.Width, g.Width);
-                        for (int q = x0, iw = x0 * g.StrideW - g.PadLeft + j; q < x1; q++, iw += g.StrideW) dst[iw] += row[r * ow + q];
+                        float* dst = xc + ih * width;
+                        float* src = row + r * ow;
+                        if (g.StrideW == 1) AddTo(dst + (x0 - g.PadLeft + j), src + x0, x1 - x0);
+                        else for (int q = x0, iw = x0 * g.StrideW - g.PadLeft + j; q < x1; q++, iw += g.StrideW) dst[iw] += src[q];
                     }
                 }
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Clear(float* p, int n)
+    {
+        if (n > 0) new Span<float>(p, n).Clear();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy(float* dst, float* src, int n) => Buffer.MemoryCopy(src, dst, (long)n * sizeof(float), (long)n * sizeof(float));
+
+    /// <summary>dst[k] += src[k] for k &lt; n (elementwise, so the same bits as the scalar loop).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTo(float* dst, float* src, int n)
+    {
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; k + 16 <= n; k += 16) Vector512.Store(Vector512.Load(dst + k) + Vector512.Load(src + k), dst + k);
+        if (Vector256.IsHardwareAccelerated)
+            for (; k + 8 <= n; k += 8) Vector256.Store(Vector256.Load(dst + k) + Vector256.Load(src + k), dst + k);
+        for (; k < n; k++) dst[k] += src[k];
     }
 
     /// <summary>Naive reference: the seven nested loops of the definition (double accumulation).</summary>
@@ -294,7 +382,7 @@ public static unsafe class Conv2DKernels
             for (int b = start; b < end; b++)
             {
                 var o = new Span<float>(Output + (long)b * Filters * plane, Filters * plane);
-                Im2Col(col, new ReadOnlySpan<float>(Input + (long)b * inSize, inSize), G);
+                fixed (float* cp = col) Im2ColCore(cp, Input + (long)b * inSize, G);
                 Gemm.Multiply(o, w, col, Filters, plane, rows, transA: false, transB: false, accumulate: false, threads: 1);
                 for (int f = 0; f < Filters; f++)
                 {
@@ -327,7 +415,7 @@ public static unsafe class Conv2DKernels
                 for (int b = b0; b < b1; b++)
                 {
                     var dy = new ReadOnlySpan<float>(DOutput + (long)b * Filters * plane, Filters * plane);
-                    Im2Col(col, new ReadOnlySpan<float>(Input + (long)b * inSize, inSize), G);
+                    fixed (float* cp = col) Im2ColCore(cp, Input + (long)b * inSize, G);
                     if (Transposed) Gemm.Multiply(dW, col, dy, rows, Filters, plane, transA: false, transB: true, accumulate: b > b0, threads: 1);
                     else Gemm.Multiply(dW, dy, col, Filters, rows, plane, transA: false, transB: true, accumulate: b > b0, threads: 1);
                     for (int f = 0; f < Filters; f++) dB[f] += System.Numerics.Tensors.TensorPrimitives.Sum(dy.Slice(f * plane, plane));
@@ -351,7 +439,7 @@ public static unsafe class Conv2DKernels
             {
                 var dy = new ReadOnlySpan<float>(DOutput + (long)b * Filters * plane, Filters * plane);
                 Gemm.Multiply(col, w, dy, rows, plane, Filters, transA: true, transB: false, accumulate: false, threads: 1);
-                Col2Im(new Span<float>(DInput + (long)b * inSize, inSize), col, G);
+                fixed (float* cp = col) Col2ImCore(DInput + (long)b * inSize, cp, G, clobberCol: true);
             }
         }
     }

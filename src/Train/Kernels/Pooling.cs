@@ -27,6 +27,13 @@ public static unsafe class Pooling
     {
         ConvGeometry g = geometry; // a local copy: the JIT keeps its fields in registers (writes through spans could alias an 'in' reference)
         int oh = g.OutH, ow = g.OutW;
+        if (IsMax2x2(g))
+        {
+            fixed (float* xp = input, op = output)
+            fixed (int* ap = argmax)
+                MaxForward2x2(op, ap, xp, b0, b1, g);
+            return;
+        }
         for (int b = b0; b < b1; b++)
         {
             var x = input.Slice(b * g.InputSize, g.InputSize);
@@ -61,6 +68,53 @@ public static unsafe class Pooling
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>2×2 windows, stride 2, no top/left padding, every window inside the input: the common case gets an unrolled path.</summary>
+    private static bool IsMax2x2(in ConvGeometry g) =>
+        g.KernelH == 2 && g.KernelW == 2 && g.StrideH == 2 && g.StrideW == 2 && g.PadTop == 0 && g.PadLeft == 0
+        && 2 * g.OutH <= g.Height && 2 * g.OutW <= g.Width;
+
+    /// <summary>
+    /// The 2×2 stride-2 max pool: the same update rule as the general loop (first strictly greater value wins, a NaN
+    /// replaces the winner), unrolled over the window's four elements in row-major order, through pointers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxForward2x2(float* output, int* argmax, float* input, int b0, int b1, in ConvGeometry g)
+    {
+        int oh = g.OutH, ow = g.OutW, width = g.Width, inPlane = g.InPlane, outPlane = oh * ow, channels = g.Channels;
+        for (int b = b0; b < b1; b++)
+            for (int c = 0; c < channels; c++)
+            {
+                float* x = input + (long)b * g.InputSize;
+                float* o = output + (long)(b * channels + c) * outPlane;
+                int* a = argmax + (long)(b * channels + c) * outPlane;
+                int inBase = c * inPlane;
+                for (int y = 0; y < oh; y++)
+                {
+                    int top = inBase + 2 * y * width;
+                    for (int q = 0; q < ow; q++)
+                    {
+                        int i0 = top + 2 * q, i2 = i0 + width;
+                        int best = i0;
+                        float max = x[i0];
+                        Step(x[i0 + 1], i0 + 1, ref max, ref best);
+                        Step(x[i2], i2, ref max, ref best);
+                        Step(x[i2 + 1], i2 + 1, ref max, ref best);
+                        o[y * ow + q] = x[best];
+                        a[y * ow + q] = best;
+                    }
+                }
+            }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Step(float v, int index, ref float max, ref int best)
+        {
+            bool take = (v > max) | float.IsNaN(v);
+            int m = -Unsafe.As<bool, byte>(ref take);
+            best = (best & ~m) | (index & m);
+            max = MathF.Max(max, v);
         }
     }
 

@@ -53,7 +53,7 @@ internal sealed class Conv2DLayer : ILayer
         if (_activation != Activation.Linear)
         {
             var buffer = _dZ.AsSpan(0, batch * OutputSize);
-            Activations.Backward(buffer, dOutput, output, _activation, batch, OutputSize);
+            Activations.Backward(buffer, dOutput, output, _activation, batch, OutputSize, _threads);
             dZ = buffer;
         }
         Conv2DKernels.BackwardWeight(_store.Grad(_weight), _bias is null ? default : _store.Grad(_bias), dZ, input, batch, _filters, _g, _col, _partials, _threads);

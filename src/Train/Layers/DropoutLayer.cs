@@ -14,10 +14,12 @@ internal sealed class DropoutLayer : ILayer
 {
     private readonly float _rate;
     private readonly float[] _mask;
+    private readonly int _threads;
     private bool _lastTraining;
 
-    public DropoutLayer(DropoutNode node, int maxBatch)
+    public DropoutLayer(DropoutNode node, int maxBatch, int threads = 1)
     {
+        _threads = threads;
         if (node.Rate < 0 || node.Rate >= 1) throw new ArgumentException($"layer {node.Index} '{node.Name}': dropout rate {node.Rate} must be in [0, 1)");
         Node = node;
         _rate = (float)node.Rate;
@@ -37,7 +39,7 @@ internal sealed class DropoutLayer : ILayer
     {
         int n = batch * InputSize;
         _lastTraining = context.Training && _rate > 0f;
-        if (_lastTraining) DropoutKernels.Forward(output, _mask, input, _rate, LayerKey(context.DropoutKey, Node.Index), n);
+        if (_lastTraining) DropoutKernels.Forward(output, _mask, input, _rate, LayerKey(context.DropoutKey, Node.Index), n, _threads);
         else input[..n].CopyTo(output);
     }
 

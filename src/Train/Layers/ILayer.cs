@@ -41,7 +41,7 @@ internal static class LayerFactory
         Conv2DNode c => new Conv2DLayer(c, store, maxBatch, threads),
         Pool2DNode p when p.Kind == PoolKind.Max => new MaxPool2DLayer(p, maxBatch, threads),
         Pool2DNode p => new AvgPool2DLayer(p, threads),
-        DropoutNode d => new DropoutLayer(d, maxBatch),
+        DropoutNode d => new DropoutLayer(d, maxBatch, threads),
         FlattenNode f => new FlattenLayer(f),
         ActivationNode a => new ActivationLayer(a),
         BatchNormNode b => new BatchNormLayer(b, store, threads),

@@ -32,9 +32,13 @@ public static class RunFiles
             stream.Flush();
             return stream;
         }
-        catch (IOException e)
+        catch (IOException e) when (File.Exists(path))
         {
             throw new TrainingException($"{runDirectory} is in use by another 'netforge train' (lock file {path}): {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TrainingException($"cannot create the lock file {path} (is the run folder writable?): {e.Message}");
         }
     }
 

@@ -9,6 +9,7 @@ using NetForge.Train.Checkpoints;
 using NetForge.Train.Optimizers;
 using NetForge.Train.Random;
 using NetForge.Train.Schedules;
+using NetForge.Train.Tensors;
 
 namespace NetForge.Train.Training;
 
@@ -17,7 +18,8 @@ namespace NetForge.Train.Training;
 /// validation_split the last fraction of them validates (Keras), else the test set does. Epoch e
 /// (from 0) shuffles with <c>Permutation(Stream(seed, ShuffleStream, e))</c>, keeps the last partial
 /// batch, and step s of it passes dropout key <c>Stream(Stream(seed, DropoutStream, e), s, 0)</c>.
-/// Per step: ZeroGrad, TrainStep, loss finite check (terminate_on_nan), clip_norm, optimizer step.
+/// Per step: ZeroGrad, TrainStep, loss and gradient finite checks (terminate_on_nan; a non-finite gradient or
+/// weight names its parameter), clip_norm, optimizer step, weight finite check.
 /// Per epoch: lr = schedule(e)·plateau scale; validation; callbacks (reduce_lr_on_plateau,
 /// early_stopping, csv_logger); history and a checkpoint. Everything random is a function of
 /// (seed, epoch, step), so a resumed run is bit-identical to an uninterrupted one.
@@ -44,6 +46,7 @@ public sealed class Trainer
         _options = options;
         _observer = observer ?? NullTrainingObserver.Instance;
         _seed = unchecked((ulong)(long)graph.Train.Seed);
+        CheckMemory(graph, graph.Train.BatchSize, options.AvailableMemoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         Network = new Network(graph, graph.Train.BatchSize, options.Threads);
         CheckSampleSize(Network, train);
         CheckSampleSize(Network, test);
@@ -115,7 +118,8 @@ public sealed class Trainer
                 throw new TrainingException($"{dir} already holds a checkpoint; pass --resume {dir} to continue it, or --out another folder");
             Initializers.Initializers.Apply(store, _seed);
         }
-        if (_options.WriteResolvedSpec) RunFiles.WriteAtomic(Path.Combine(dir, RunFiles.ResolvedSpec), SpecCompiler.ToResolvedYaml(_graph));
+        if (_options.WriteResolvedSpec)
+            Persist(dir, RunFiles.ResolvedSpec, () => RunFiles.WriteAtomic(Path.Combine(dir, RunFiles.ResolvedSpec), SpecCompiler.ToResolvedYaml(_graph)));
 
         int batch = spec.BatchSize, n = _train.Count, steps = (n + batch - 1) / batch;
         var plan = new TrainingPlan(startEpoch + 1, spec.Epochs, steps, batch, n, _validation.Count, _validationIsTest,
@@ -154,8 +158,20 @@ public sealed class Trainer
                         (RunCheckpoints.Exists(dir) ? $"the last good checkpoint is kept in {dir}" : "no checkpoint was written");
                     break;
                 }
+                if (callbacks.TerminateOnNan && FirstNonFinite(store, store.Grads) is { } badGrad)
+                {
+                    status = TrainingStatus.NonFiniteGradient;
+                    message = NonFiniteMessage("gradient", badGrad, epoch, step, dir);
+                    break;
+                }
                 if (spec.ClipNorm is double maxNorm) Optimizer.ClipGradNorm(store, maxNorm);
                 Optimizer.Step((float)lr);
+                if (callbacks.TerminateOnNan && FirstNonFinite(store, store.Values) is { } badWeight)
+                {
+                    status = TrainingStatus.NonFiniteGradient;
+                    message = NonFiniteMessage("weight (after the update)", badWeight, epoch, step, dir);
+                    break;
+                }
                 globalStep++;
                 lossSum += r.Loss * b;
                 correct += r.Correct;
@@ -169,7 +185,7 @@ public sealed class Trainer
                         TimeSpan.FromSeconds((n - seen) / Math.Max(rate, 1e-9))));
                 }
             }
-            if (status == TrainingStatus.NonFiniteLoss) break;
+            if (status is TrainingStatus.NonFiniteLoss or TrainingStatus.NonFiniteGradient) break;
             trainSeconds += clock.Elapsed.TotalSeconds;
             trainSamples += seen;
             double epochRate = seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
@@ -199,8 +215,8 @@ public sealed class Trainer
                 }
             }
 
-            RunFiles.WriteHistory(dir, history);
-            if (callbacks.CsvLogger is { } csv) WriteCsvLog(dir, csv, history, epoch == startEpoch);
+            Persist(dir, RunFiles.History, () => RunFiles.WriteHistory(dir, history));
+            if (callbacks.CsvLogger is { } csv) Persist(dir, csv.FileName, () => WriteCsvLog(dir, csv, history, epoch == startEpoch));
             var checkpointState = new CheckpointState
             {
                 EpochsCompleted = epoch + 1,
@@ -215,12 +231,12 @@ public sealed class Trainer
                 Plateau = plateau?.State,
                 Stopped = stopped,
             };
-            RunCheckpoints.Save(dir, checkpointState, store, Optimizer, best is not null && early!.State.HasBestWeights ? best : null);
+            Persist(dir, RunCheckpoints.Latest, () => RunCheckpoints.Save(dir, checkpointState, store, Optimizer, best is not null && early!.State.HasBestWeights ? best : null));
             _observer.OnEpochEnd(record, plan);
         }
 
         double samplesPerSecond = trainSamples / Math.Max(trainSeconds, 1e-9);
-        if (status == TrainingStatus.NonFiniteLoss) return new TrainingResult(status, message, history, null, null, samplesPerSecond, dir);
+        if (status is TrainingStatus.NonFiniteLoss or TrainingStatus.NonFiniteGradient) return new TrainingResult(status, message, history, null, null, samplesPerSecond, dir);
         if (stopped && status == TrainingStatus.Completed)
         {
             status = TrainingStatus.EarlyStopped;
@@ -230,9 +246,80 @@ public sealed class Trainer
         var (testLoss, testAcc) = _validationIsTest && history.Count > startEpoch && !restoredBest
             ? (history[^1].ValLoss, history[^1].ValAccuracy)
             : Evaluation.Run(Network, _test);
-        RunFiles.WriteMetrics(dir, new RunFiles.RunMetrics(testAcc, testLoss, history.Count, samplesPerSecond,
-            _graph.ParameterCount, _graph.TrainableParameterCount, status.ToString()));
+        Persist(dir, RunFiles.Metrics, () => RunFiles.WriteMetrics(dir, new RunFiles.RunMetrics(testAcc, testLoss, history.Count, samplesPerSecond,
+            _graph.ParameterCount, _graph.TrainableParameterCount, status.ToString())));
         return new TrainingResult(status, message, history, testLoss, testAcc, samplesPerSecond, dir);
+    }
+
+    /// <summary>
+    /// Runs one write into the run folder; an I/O failure becomes a <see cref="TrainingException"/> naming the file and
+    /// the cause. Every write is atomic, so the files written before (and the last good checkpoint) are unchanged.
+    /// </summary>
+    private static void Persist(string dir, string file, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string kept = RunCheckpoints.Exists(dir) ? $"the last good checkpoint is kept in {dir}" : "no checkpoint was written";
+            throw new TrainingException($"cannot write {Path.Combine(dir, file)}: {e.Message}; {kept}");
+        }
+    }
+
+    /// <summary>
+    /// The first parameter slice holding a NaN or infinity in <paramref name="buffer"/> (values or gradients), or null.
+    /// One vectorised sum over the whole buffer per call; the slices are searched only when it is not finite.
+    /// </summary>
+    internal static ParamSlice? FirstNonFinite(ParameterStore store, float[] buffer)
+    {
+        if (float.IsFinite(TensorPrimitives.Sum(buffer))) return null;
+        foreach (var slice in store.Slices)
+        {
+            var span = buffer.AsSpan(slice.Offset, slice.Length);
+            if (!float.IsFinite(TensorPrimitives.Sum(span)) && HasNonFinite(span)) return slice;
+        }
+        return null;   // the sum overflowed but every element is finite
+    }
+
+    private static bool HasNonFinite(ReadOnlySpan<float> span)
+    {
+        foreach (float v in span)
+        {
+            if (!float.IsFinite(v)) return true;
+        }
+        return false;
+    }
+
+    private string NonFiniteMessage(string what, ParamSlice slice, int epoch, int step, string dir)
+    {
+        string layer = _graph.Layers.FirstOrDefault(l => l.Parameters.Any(p => p.Path == slice.Path))?.Name ?? "?";
+        return $"non-finite {what} in {slice.Path} ({layer}) at epoch {epoch + 1}, batch {step + 1}; " +
+            (RunCheckpoints.Exists(dir) ? $"the last good checkpoint is kept in {dir}" : "no checkpoint was written");
+    }
+
+    /// <summary>
+    /// Estimated bytes a <see cref="Network"/> of <paramref name="graph"/> allocates at <paramref name="batchSize"/>:
+    /// per layer three batch-sized buffers of its output (activation, gradient, one working buffer such as a
+    /// pre-activation or mask) plus the input and its gradient, and five parameter-sized buffers (values, gradients,
+    /// up to three optimizer state sections). A deliberate over-estimate of the dominant terms, used to refuse a run
+    /// up front rather than fail after allocating.
+    /// </summary>
+    public static long EstimateMemoryBytes(ModelGraph graph, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        long perSample = 2 * graph.Input.Shape.Size;
+        foreach (var layer in graph.Layers) perSample += 3 * layer.OutputShape.Size;
+        return 4L * (perSample * batchSize + 5L * graph.ParameterCount);
+    }
+
+    private static void CheckMemory(ModelGraph graph, int batchSize, long availableBytes)
+    {
+        long need = EstimateMemoryBytes(graph, batchSize);
+        if (availableBytes > 0 && need > availableBytes)
+            throw new TrainingException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"batch {batchSize} needs an estimated {need / 1e9:F1} GB for activations, gradients, parameters and optimizer state; this machine has {availableBytes / 1e9:F1} GB available (lower --batch-size or shrink the model)"));
     }
 
     private static string LimitText(int? limit) => limit is int n ? $"--limit {n}" : "no --limit";

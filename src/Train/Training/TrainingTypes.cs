@@ -13,6 +13,8 @@ public sealed record TrainerOptions
     public bool Resume { get; init; }
     /// <summary>Least time between two <see cref="ITrainingObserver.OnBatch"/> calls (the last batch of an epoch is always reported).</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>Memory the up-front size check compares against (default: <see cref="GC.GetGCMemoryInfo()"/>'s TotalAvailableMemoryBytes).</summary>
+    public long? AvailableMemoryBytes { get; init; }
     /// <summary>Write <c>spec.resolved.yaml</c> with the spec compiler (off for hand-built graphs in tests).</summary>
     public bool WriteResolvedSpec { get; init; } = true;
 }
@@ -59,6 +61,8 @@ public enum TrainingStatus
     EarlyStopped,
     /// <summary>The loss became NaN/Inf and terminate_on_nan stopped the run; the last good checkpoint was kept.</summary>
     NonFiniteLoss,
+    /// <summary>The loss was finite but a gradient or an updated weight became NaN/Inf (terminate_on_nan); the message names the parameter; the last good checkpoint was kept.</summary>
+    NonFiniteGradient,
 }
 
 /// <summary>The outcome: status, history, test metrics (absent after a NaN stop).</summary>

@@ -90,4 +90,27 @@ public class ActivationsTests
         var ex = Assert.Throws<ArgumentException>(() => Activations.Forward(new float[2], new float[3], Activation.Relu, 1, 3));
         Assert.Equal("output", ex.ParamName);
     }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Threaded_passes_are_bit_identical_to_one_thread(Activation kind)
+    {
+        const int rows = 97, cols = 1031; // 100K elements: above the parallel threshold; uneven chunks
+        var x = TestData.Uniform(rows * cols, 7, -4f, 4f);
+        var dy = TestData.Uniform(rows * cols, 8, -1f, 1f);
+        float[] y1 = new float[x.Length], dx1 = new float[x.Length];
+        Activations.Forward(y1, x, kind, rows, cols, threads: 1);
+        Activations.Backward(dx1, dy, y1, kind, rows, cols, threads: 1);
+        var yRef = new float[x.Length];
+        Activations.Forward(yRef, x, kind, rows, cols);
+        TestData.AssertBitIdentical(yRef, y1, $"{kind} forward threads 1 vs plain");
+        foreach (int threads in new[] { 2, 3 })
+        {
+            float[] y = new float[x.Length], dx = new float[x.Length];
+            Activations.Forward(y, x, kind, rows, cols, threads);
+            Activations.Backward(dx, dy, y, kind, rows, cols, threads);
+            TestData.AssertBitIdentical(y1, y, $"{kind} forward threads {threads}");
+            TestData.AssertBitIdentical(dx1, dx, $"{kind} backward threads {threads}");
+        }
+    }
 }

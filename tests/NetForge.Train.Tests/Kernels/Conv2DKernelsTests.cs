@@ -21,6 +21,8 @@ public class Conv2DKernelsTests
         new[] { 19, 2, 6, 5, 3, 3, 3, 1, 1, 1, 1, 1, 1 },  // batch > WeightGradientGroups, uneven groups
         new[] { 11, 1, 8, 7, 16, 3, 3, 1, 1, 1, 1, 1, 1 }, // first-layer shape: dWᵀ partials (C·kh·kw = 9 < F = 16)
         new[] { 1, 1, 3, 3, 2, 3, 3, 1, 1, 2, 2, 2, 2 },       // pads larger than needed (windows mostly padding)
+        new[] { 3, 3, 8, 7, 4, 5, 5, 1, 1, 2, 2, 2, 2 },       // 5x5 same: shifted-plane im2col/col2im fast path
+        new[] { 2, 2, 6, 6, 3, 3, 3, 1, 1, 0, 1, 2, 1 },       // asymmetric pads with OutW = W: fast path, uneven borders
     };
 
     private static ConvGeometry G(int c, int h, int w, int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr) =>

@@ -41,6 +41,25 @@ public class DropoutKernelsTests
     }
 
     [Fact]
+    public void Any_thread_count_gives_the_reference_mask()
+    {
+        const int n = 200_003; // above the parallel threshold, odd so the chunks are uneven
+        var x = TestData.Uniform(n, 43);
+        var yRef = new float[n];
+        DropoutKernels.ForwardReference(yRef, x, 0.25f, 99, n);
+        float[] y1 = new float[n], m1 = new float[n];
+        DropoutKernels.Forward(y1, m1, x, 0.25f, 99, n, threads: 1);
+        TestData.AssertClose(yRef, y1, 0, 0, "dropout vs reference"); // the kernel's dropped negatives are -0
+        foreach (int threads in new[] { 2, 3 })
+        {
+            float[] y = new float[n], m = new float[n];
+            DropoutKernels.Forward(y, m, x, 0.25f, 99, n, threads);
+            TestData.AssertBitIdentical(y1, y, $"dropout threads {threads}");
+            TestData.AssertBitIdentical(m1, m, $"dropout mask threads {threads}");
+        }
+    }
+
+    [Fact]
     public void Rate_outside_zero_to_one_is_rejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => DropoutKernels.Forward(new float[1], new float[1], new float[1], 1f, 0, 1));

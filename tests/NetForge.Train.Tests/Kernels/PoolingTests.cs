@@ -14,6 +14,8 @@ public class PoolingTests
         new[] { 2, 2, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1 },   // same, stride 1
         new[] { 3, 1, 9, 8, 3, 2, 2, 3, 1, 0, 1, 1 },   // rectangular window, mixed strides
         new[] { 1, 4, 5, 7, 3, 3, 2, 2, 0, 0, 0, 0 },   // overlapping windows, valid
+        new[] { 3, 3, 8, 6, 2, 2, 2, 2, 0, 0, 0, 0 },   // 2x2 stride 2 fast path
+        new[] { 2, 2, 7, 9, 2, 2, 2, 2, 0, 0, 0, 0 },   // fast path, odd sizes (last row/column unused)
     };
 
     [Theory]
@@ -73,6 +75,21 @@ public class PoolingTests
         var dx = new float[8];
         Pooling.MaxBackward(dx, [1f, 2f], idx, 1, g);
         Assert.Equal([1f, 0, 0, 2f, 0, 0, 0, 0], dx);
+    }
+
+    [Fact]
+    public void Max_pool_2x2_fast_path_keeps_the_nan_and_first_max_rules()
+    {
+        // The unrolled 2x2 path must pick what the general loop picks: a NaN (the last one) beats numbers,
+        // equal maxima keep the first index.
+        var fast = new ConvGeometry(1, 2, 8, 2, 2, 2, 2, 0, 0, 0, 0);
+        float[] x = [1, float.NaN, 2, 2, -1, -1, float.NaN, 0, 5, 3, 2, 1, -1, -1, 1, float.NaN];
+        var y = new float[4]; var idx = new int[4];
+        Pooling.MaxForward(y, idx, x, 1, fast);
+        Assert.Equal([1, 2, 4, 15], idx);
+        Assert.True(float.IsNaN(y[0]) && float.IsNaN(y[3]));
+        Assert.Equal(2f, y[1]);
+        Assert.Equal(-1f, y[2]);
     }
 
     [Fact]
