@@ -20,6 +20,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 PY=/usr/bin/python3                                   # Debian's python3; a pyenv/venv python3 on PATH may lack torch
+export PYTHONDONTWRITEBYTECODE=1                       # no __pycache__ in bench/peer/
 OPENBLAS_DIR=/usr/lib/x86_64-linux-gnu/openblas-openmp
 THREADS=2
 
@@ -77,7 +78,7 @@ for s in "${specs[@]}"; do
   files+=("$(readlink -f "$f")"); names+=("$n")
 done
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/netforge-compare.XXXXXX")"
+work="$(mktemp -d -t netforge-compare.XXXXXX)"
 cleanup() { if ((keep)); then echo "work folder kept: $work" >&2; else rm -rf "$work"; fi; }
 trap cleanup EXIT
 

@@ -108,6 +108,46 @@ public sealed partial class KillResumeTests
         return int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1;
     }
 
+    [Fact]
+    public void Killing_while_a_checkpoint_is_being_written_never_leaves_a_broken_checkpoint()
+    {
+        using var dir = new TempDir();
+        string spec = dir.Write("tiny.yaml", Specs.TinyDropout(40));
+        string run = dir.File("run");
+        int attempts = Environment.GetEnvironmentVariable("NETFORGE_LONG_TESTS") == "1" ? 20 : 4;
+        int duringWrite = 0;
+        for (int i = 0; i < attempts; i++)
+        {
+            bool resume = RunCheckpoints.Exists(run);
+            using var p = Netforge.Start(resume ? ["train", "--resume", run, "--limit", "1000", "--threads", "1", "--quiet"]
+                : ["train", spec, "--out", run, "--limit", "1000", "--threads", "1", "--quiet"]);
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            // Spin until a checkpoint write is in flight (its temporary file or the not-yet-rotated next file exists), then kill -9.
+            var clock = Stopwatch.StartNew();
+            bool hit = false;
+            while (!p.HasExited && clock.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                if (Directory.Exists(run) && Directory.EnumerateFiles(run, RunCheckpoints.Next + "*").Any())
+                {
+                    hit = true;
+                    break;
+                }
+                Thread.SpinWait(50);
+            }
+            Assert.False(p.HasExited && !hit, "the trainer exited: " + Netforge.Kill(p, stdout, stderr));
+            Netforge.Kill(p, stdout, stderr);
+            if (hit) duringWrite++;
+            CheckpointAssert.AllLoad(run);
+            if (RunCheckpoints.Exists(run)) RunCheckpoints.LoadLatest(run);
+        }
+        Assert.True(duringWrite > 0, "no kill landed while a checkpoint was being written");
+        var finish = Netforge.Run("train", "--resume", run, "--epochs", (RunCheckpoints.LoadLatest(run).State.EpochsCompleted + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--limit", "1000", "--threads", "1", "--quiet");
+        Assert.True(finish.ExitCode == 0, finish.ToString());
+        CheckpointAssert.AllLoad(run);
+    }
+
     private static int SafeEpochs(string run)
     {
         try { return RunCheckpoints.LoadLatest(run).State.EpochsCompleted; }

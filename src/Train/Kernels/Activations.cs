@@ -160,7 +160,7 @@ public static class Activations
         }
     }
 
-    /// <summary>Naive reference of <see cref="Forward"/> (double-precision math, scalar loops).</summary>
+    /// <summary>Naive reference of <see cref="Forward(Span{float}, ReadOnlySpan{float}, Activation, int, int)"/> (double-precision math, scalar loops).</summary>
     public static void ForwardReference(Span<float> output, ReadOnlySpan<float> input, Activation kind, int rows, int cols)
     {
         int n = Check(output, input, rows, cols);
@@ -190,7 +190,7 @@ public static class Activations
         }
     }
 
-    /// <summary>Naive reference of <see cref="Backward"/>.</summary>
+    /// <summary>Naive reference of <see cref="Backward(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Activation, int, int)"/>.</summary>
     public static void BackwardReference(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> output, Activation kind, int rows, int cols)
     {
         int n = Check(dInput, dOutput, rows, cols);

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using NetForge.Train.Kernels.Parallel;
 using NetForge.Train.Random;
 
@@ -41,7 +42,27 @@ public static class DropoutKernels
             float scale = 1f / (1f - Rate), rate = Rate;
             ulong key = Key;
             float* mask = Mask;
-            for (int i = start; i < end; i++)
+            int i = start;
+            if (Vector512.IsHardwareAccelerated && end - start >= 16)
+            {
+                // Same bits as CounterRng.Uniform(key, i) < rate, 16 elements at a time: with k = Next(key, i) >> 40
+                // (24 bits), Uniform = k·2⁻²⁴ exactly, so u < rate ⟺ k < rate·2²⁴ ⟺ k < ceil(rate·2²⁴) (integers).
+                var threshold = Vector512.Create((ulong)Math.Ceiling(rate * 16777216.0));
+                var golden = Vector512.Create(0x9E3779B97F4A7C15UL);
+                var keyV = Vector512.Create(key);
+                var lanes = Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
+                var keep = Vector512.Create(scale);
+                for (; i + 16 <= end; i += 16)
+                {
+                    var c0 = Vector512.Create((ulong)i) + lanes;
+                    var c1 = c0 + Vector512.Create(8UL);
+                    var d0 = Vector512.LessThan(Mix(Mix(keyV + c0 * golden)) >> 40, threshold);
+                    var d1 = Vector512.LessThan(Mix(Mix(keyV + c1 * golden)) >> 40, threshold);
+                    var drop = Vector512.Narrow(d0, d1).AsSingle(); // all-ones lanes where dropped
+                    Vector512.ConditionalSelect(drop, Vector512<float>.Zero, keep).Store(mask + i);
+                }
+            }
+            for (; i < end; i++)
             {
                 // Branch-free (a random branch mispredicts half the time): factor = scale·(1 − [u < rate]).
                 bool drop = CounterRng.Uniform(key, (ulong)i) < rate;
@@ -49,6 +70,14 @@ public static class DropoutKernels
             }
             int n = end - start;
             TensorPrimitives.Multiply(new ReadOnlySpan<float>(Input + start, n), new ReadOnlySpan<float>(Mask + start, n), new Span<float>(Output + start, n));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<ulong> Mix(Vector512<ulong> z)
+        {
+            z = (z ^ (z >> 30)) * Vector512.Create(0xBF58476D1CE4E5B9UL);
+            z = (z ^ (z >> 27)) * Vector512.Create(0x94D049BB133111EBUL);
+            return z ^ (z >> 31);
         }
     }
 
