@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NetForge.Spec.Graph;
 using NetForge.Train.Kernels.Parallel;
@@ -47,6 +48,7 @@ public static class Activations
         public int Cols;
         public bool Backward;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called a few times per step: never left at tier 0
         public readonly void Invoke(int start, int end)
         {
             long offset = (long)start * Cols;

@@ -374,6 +374,7 @@ public static unsafe class Conv2DKernels
         public int Filters, Batch, Chunks;
         public Activation Activation;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called a few times per step: never left at tier 0
         public void Invoke(int start, int end)
         {
             int plane = G.OutPlane, rows = G.ColRows, inSize = G.InputSize;
@@ -401,6 +402,7 @@ public static unsafe class Conv2DKernels
         public int Filters, Batch, Groups, Chunks;
         public bool Transposed;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called a few times per step: never left at tier 0
         public void Invoke(int start, int end)
         {
             int plane = G.OutPlane, rows = G.ColRows, inSize = G.InputSize, wN = Filters * rows;
@@ -430,6 +432,7 @@ public static unsafe class Conv2DKernels
         public ConvGeometry G;
         public int Filters, Batch, Chunks;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called a few times per step: never left at tier 0
         public void Invoke(int start, int end)
         {
             int plane = G.OutPlane, rows = G.ColRows, inSize = G.InputSize;

@@ -37,6 +37,7 @@ public static class DropoutKernels
         public float Rate;
         public ulong Key;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // few calls per step: never left at tier 0
         public readonly void Invoke(int start, int end)
         {
             float scale = 1f / (1f - Rate), rate = Rate;

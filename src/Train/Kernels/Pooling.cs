@@ -23,6 +23,7 @@ public static unsafe class Pooling
             WorkerPool.For(threads, batch, new Body { Kind = 0, Output = o, Input = x, Argmax = a, G = g, Batch = batch });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxForwardRange(Span<float> output, Span<int> argmax, ReadOnlySpan<float> input, int b0, int b1, in ConvGeometry geometry)
     {
         ConvGeometry g = geometry; // a local copy: the JIT keeps its fields in registers (writes through spans could alias an 'in' reference)
@@ -128,6 +129,7 @@ public static unsafe class Pooling
             WorkerPool.For(threads, batch, new Body { Kind = 1, Output = o, Input = x, Argmax = a, G = g, Batch = batch });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MaxBackwardRange(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<int> argmax, int b0, int b1, in ConvGeometry g)
     {
         int perSample = g.Channels * g.OutPlane;
@@ -147,6 +149,7 @@ public static unsafe class Pooling
             WorkerPool.For(threads, batch, new Body { Kind = 2, Output = o, Input = x, G = g, Batch = batch });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AvgForwardRange(Span<float> output, ReadOnlySpan<float> input, int b0, int b1, in ConvGeometry g)
     {
         int oh = g.OutH, ow = g.OutW;
@@ -178,6 +181,7 @@ public static unsafe class Pooling
             WorkerPool.For(threads, batch, new Body { Kind = 3, Output = o, Input = x, G = g, Batch = batch });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AvgBackwardRange(Span<float> dInput, ReadOnlySpan<float> dOutput, int b0, int b1, in ConvGeometry g)
     {
         int oh = g.OutH, ow = g.OutW;
@@ -292,6 +296,7 @@ public static unsafe class Pooling
         public int* Argmax;
         public ConvGeometry G;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called a few times per step: never left at tier 0
         public void Invoke(int start, int end)
         {
             int outN = Batch * G.Channels * G.OutPlane, inN = Batch * G.InputSize;
