@@ -35,6 +35,7 @@ public class CliDocsTests
         Assert.Contains("## netforge train", doc, StringComparison.Ordinal);
         Assert.Contains("--limit <N>", doc, StringComparison.Ordinal);
         Assert.Contains("## netforge data fetch", doc, StringComparison.Ordinal);
+        Assert.Contains("Usage:\n  netforge train [<spec>] [options]", doc, StringComparison.Ordinal);
     }
 }
 
@@ -99,9 +100,20 @@ internal static class CliDocs
         }
     }
 
+    /// <summary>
+    /// Trims line ends, and names the root command "netforge" in usage lines: System.CommandLine takes the root's
+    /// name from the running executable, which in-process is the test host.
+    /// </summary>
     private static string Normalize(string text)
     {
-        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(l => l.TrimEnd());
+        string[] lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(l => l.TrimEnd()).ToArray();
+        for (int i = 1; i < lines.Length; i++)
+        {
+            if (lines[i - 1] != "Usage:" || !lines[i].StartsWith("  ", StringComparison.Ordinal)) continue;
+            string usage = lines[i].TrimStart();
+            int space = usage.IndexOf(' ', StringComparison.Ordinal);
+            lines[i] = "  netforge" + (space >= 0 ? usage[space..] : "");
+        }
         return string.Join('\n', lines).Trim('\n') + "\n";
     }
 }

@@ -61,6 +61,8 @@ public sealed class InstallTests : IDisposable
         string feed = PackageFolder();
         Assert.True(File.Exists(Path.Combine(feed, $"NetForge.Tool.{Version}.nupkg")), $"NetForge.Tool.{Version}.nupkg not in {feed}");
         Assert.True(File.Exists(Path.Combine(feed, $"NetForge.Runtime.{Version}.nupkg")), $"NetForge.Runtime.{Version}.nupkg not in {feed}");
+        AssertPackageMetadata(Path.Combine(feed, $"NetForge.Runtime.{Version}.nupkg"), "lib/net10.0/NetForge.Runtime.xml", allowDependencies: false);
+        AssertPackageMetadata(Path.Combine(feed, $"NetForge.Tool.{Version}.nupkg"), "tools/net10.0/any/netforge.dll", allowDependencies: false);
         File.WriteAllText(Path.Combine(_temp, "nuget.config"),
             $"""
             <?xml version="1.0" encoding="utf-8"?>
@@ -136,6 +138,25 @@ public sealed class InstallTests : IDisposable
         Console.WriteLine("labels: " + string.Join(' ', session.Classify(pixels, count)));
         """;
 
+    /// <summary>README, MIT expression, the version, the expected file, and (for the runtime) no dependency at all.</summary>
+    private static void AssertPackageMetadata(string nupkg, string expectedFile, bool allowDependencies)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(nupkg);
+        var names = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("README.md", names);
+        Assert.Contains(expectedFile, names);
+        var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var stream = nuspecEntry.Open();
+        var nuspec = System.Xml.Linq.XDocument.Load(stream);
+        var metadata = nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        string Field(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
+        Assert.Equal(Version, Field("version"));
+        Assert.Equal("MIT", Field("license"));
+        Assert.Equal("README.md", Field("readme"));
+        if (!allowDependencies)
+            Assert.Empty(nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string?)e.Attribute("id")));
+    }
+
     private static float[] ReadFirstImages(string path, int count)
     {
         byte[] idx = File.ReadAllBytes(path);
@@ -147,7 +168,7 @@ public sealed class InstallTests : IDisposable
     private string PackageFolder()
     {
         string? given = Environment.GetEnvironmentVariable("NETFORGE_PACKAGES");
-        if (!string.IsNullOrWhiteSpace(given)) return Path.GetFullPath(given);
+        if (!string.IsNullOrWhiteSpace(given)) return Path.GetFullPath(given, RepoPaths.Root); // relative: to the repository
         string feed = Path.Combine(_temp, "feed");
         foreach (string project in new[] { "src/Runtime/NetForge.Runtime.csproj", "src/Cli/NetForge.Cli.csproj" })
             Run("dotnet", RepoPaths.Root, "pack", project, "-c", Configuration, "--no-build", "--nologo", "-o", feed);
