@@ -44,6 +44,19 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public void A_lock_file_that_cannot_be_created_is_not_blamed_on_another_trainer()
+    {
+        using var dir = new TempDir();
+        string spec = dir.Write("tiny.yaml", Specs.TinyDropout(epochs: 1));
+        string run = dir.File("run");
+        Directory.CreateDirectory(Path.Combine(run, ".lock"));
+        var r = InProcess.Run(["train", spec, "--out", run, .. Small]);
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Contains("cannot create the lock file " + Path.Combine(run, ".lock"), r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("in use by another", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Export_into_an_unwritable_place_is_an_export_error()
     {
         using var dir = new TempDir();

@@ -10,12 +10,13 @@ namespace NetForge.Reliability.Tests;
 /// bit-identical to an uninterrupted run's, each epoch appears once in the history, a resume restarts from the last
 /// completed epoch, and every checkpoint on disk loads after every kill.
 /// </summary>
-public sealed partial class KillResumeTests
+public sealed partial class KillResumeTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private const int Epochs = 6;
-    private static readonly string[] Common = ["--epochs", "6", "--limit", "3000", "--threads", "2", "--quiet"];
+    private static bool Long => Environment.GetEnvironmentVariable("NETFORGE_LONG_TESTS") == "1";
+    private static int Epochs => Long ? 26 : 6;
+    private static readonly string[] Common = ["--epochs", Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--limit", "3000", "--threads", "2", "--quiet"];
 
-    private static int Kills => Environment.GetEnvironmentVariable("NETFORGE_LONG_TESTS") == "1" ? 12 : 3;
+    private static int Kills => Long ? 12 : 3;
 
     [Fact]
     public void Killed_and_resumed_runs_end_bit_identical_to_an_uninterrupted_run()
@@ -79,6 +80,7 @@ public sealed partial class KillResumeTests
             Assert.True(finish.ExitCode == 0, finish.ToString());
         }
 
+        output.WriteLine($"{kills} kills, {resumesFromCheckpoint} resumes from a checkpoint");
         Assert.True(kills >= Math.Min(Kills, 3) || resumesFromCheckpoint > 0, $"only {kills} kills happened");
         CheckpointAssert.BitIdentical(Path.Combine(reference, RunCheckpoints.Latest), Path.Combine(run, RunCheckpoints.Latest));
         Assert.Equal(Epochs, RunCheckpoints.LoadLatest(run).State.EpochsCompleted);
@@ -114,12 +116,15 @@ public sealed partial class KillResumeTests
         using var dir = new TempDir();
         string spec = dir.Write("tiny.yaml", Specs.TinyDropout(40));
         string run = dir.File("run");
-        int attempts = Environment.GetEnvironmentVariable("NETFORGE_LONG_TESTS") == "1" ? 20 : 4;
+        int attempts = Long ? 20 : 4;
         int duringWrite = 0;
+        // A first good checkpoint, so every later kill lands while a save replaces an existing checkpoint.
+        var first = Netforge.Run("train", spec, "--out", run, "--epochs", "1", "--limit", "1000", "--threads", "1", "--quiet");
+        Assert.True(first.ExitCode == 0, first.ToString());
         for (int i = 0; i < attempts; i++)
         {
             bool resume = RunCheckpoints.Exists(run);
-            using var p = Netforge.Start(resume ? ["train", "--resume", run, "--limit", "1000", "--threads", "1", "--quiet"]
+            using var p = Netforge.Start(resume ? ["train", "--resume", run, "--epochs", "40", "--limit", "1000", "--threads", "1", "--quiet"]
                 : ["train", spec, "--out", run, "--limit", "1000", "--threads", "1", "--quiet"]);
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
@@ -139,8 +144,10 @@ public sealed partial class KillResumeTests
             Netforge.Kill(p, stdout, stderr);
             if (hit) duringWrite++;
             CheckpointAssert.AllLoad(run);
-            if (RunCheckpoints.Exists(run)) RunCheckpoints.LoadLatest(run);
+            Assert.True(RunCheckpoints.Exists(run));
+            Assert.InRange(RunCheckpoints.LoadLatest(run).State.EpochsCompleted, 1, 40);
         }
+        output.WriteLine($"{attempts} kills, {duringWrite} while a checkpoint write was in flight");
         Assert.True(duringWrite > 0, "no kill landed while a checkpoint was being written");
         var finish = Netforge.Run("train", "--resume", run, "--epochs", (RunCheckpoints.LoadLatest(run).State.EpochsCompleted + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--limit", "1000", "--threads", "1", "--quiet");
