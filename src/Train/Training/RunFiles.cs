@@ -42,6 +42,29 @@ public static class RunFiles
         }
     }
 
+    /// <summary>
+    /// Deletes temp files (<c>*.tmp-*</c>) that an earlier, killed run left behind mid-write. Call only while
+    /// holding the run lock: then no other writer can own them. They were never renamed, so nothing is lost.
+    /// </summary>
+    public static int RemoveStaleTempFiles(string runDirectory)
+    {
+        int removed = 0;
+        foreach (string file in Directory.EnumerateFiles(runDirectory, "*.tmp-*"))
+        {
+            try
+            {
+                File.Delete(file);
+                removed++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // best effort: a leftover temp file is never read
+            }
+        }
+
+        return removed;
+    }
+
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically.</summary>
     public static void WriteAtomic(string path, string text)
     {

@@ -76,6 +76,7 @@ public sealed class Trainer
         string dir = _options.RunDirectory;
         Directory.CreateDirectory(dir);
         using var runLock = RunFiles.AcquireLock(dir);
+        RunFiles.RemoveStaleTempFiles(dir);
         var spec = _graph.Train;
         var store = Network.Parameters;
         string fingerprint = SpecFingerprint(_graph);
