@@ -140,6 +140,19 @@ public sealed class ParityTests
     }
 
     [Fact]
+    public void A_model_needing_an_opset_the_runtime_lacks_is_a_clear_error_not_a_crash()
+    {
+        var network = ParityFixture.Initialised(ParityFixture.SeedSpec("mlp"), maxBatch: 4);
+        var model = OnnxExporter.Export(network.Graph, ParityChecker.Weights(network), new ExportOptions());
+        model.OpsetImport[0].Version = 99;   // ONNX Runtime 1.30 knows ai.onnx up to opset 23
+        var bytes = Google.Protobuf.MessageExtensions.ToByteArray(model);
+
+        var ex = Assert.Throws<OnnxRuntimeException>(() => new InferenceSession(bytes));
+        Assert.Contains("opset", ex.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("onnxruntime_src", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_model_that_is_not_onnx_is_a_clear_error()
     {
         var network = ParityFixture.Initialised(ParityFixture.SeedSpec("mlp"), maxBatch: 4);
