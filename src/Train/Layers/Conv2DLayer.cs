@@ -6,8 +6,8 @@ namespace NetForge.Train.Layers;
 
 /// <summary>
 /// 2-D convolution with fused bias + activation (<see cref="Conv2DKernels"/>): y = f(W ⊛ x + b).
-/// Forward keeps nothing extra (backward recomputes im2col per sample, cheaper than storing B col matrices);
-/// Backward: dZ = f'(y) ⊙ dY, dW/db reduced in fixed sample groups, dX = col2im(Wᵀ·dZ).
+/// Forward keeps nothing extra (backward recomputes im2col per sample group, cheaper than storing B col matrices);
+/// Backward: dZ = f'(y) ⊙ dY, dW/db accumulated over fixed sample groups in order, dX = col2im(Wᵀ·dZ).
 /// </summary>
 internal sealed class Conv2DLayer : ILayer
 {
@@ -33,7 +33,7 @@ internal sealed class Conv2DLayer : ILayer
         _bias = node.UseBias ? LayerFactory.Require(node, store, "bias") : null;
         InputSize = _g.InputSize;
         OutputSize = _filters * _g.OutPlane;
-        _col = new float[Conv2DKernels.WorkspaceSize(_g, maxBatch, threads)];
+        _col = new float[Conv2DKernels.WorkspaceSize(_g, _filters, maxBatch, threads)];
         _partials = new float[Conv2DKernels.PartialsSize(_filters, _g, maxBatch)];
         _dZ = _activation == Activation.Linear ? [] : new float[maxBatch * OutputSize];
     }

@@ -23,6 +23,9 @@ public class Conv2DKernelsTests
         new[] { 1, 1, 3, 3, 2, 3, 3, 1, 1, 2, 2, 2, 2 },       // pads larger than needed (windows mostly padding)
         new[] { 3, 3, 8, 7, 4, 5, 5, 1, 1, 2, 2, 2, 2 },       // 5x5 same: shifted-plane im2col/col2im fast path
         new[] { 2, 2, 6, 6, 3, 3, 3, 1, 1, 0, 1, 2, 1 },       // asymmetric pads with OutW = W: fast path, uneven borders
+        new[] { 7, 2, 28, 28, 4, 3, 3, 1, 1, 1, 1, 1, 1 },     // 784-column planes: im2col groups of 2 (2, 2, 2, 1)
+        new[] { 6, 2, 20, 30, 5, 3, 3, 1, 1, 0, 0, 0, 0 },     // valid, 504 columns: groups 4, 2 (strided col rows, general path)
+        new[] { 3, 1, 48, 48, 3, 3, 3, 1, 1, 1, 1, 1, 1 },     // plane > target width: one sample per group
     };
 
     private static ConvGeometry G(int c, int h, int w, int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr) =>
@@ -138,4 +141,53 @@ public class Conv2DKernelsTests
         Assert.Equal("col", ex.ParamName);
         Assert.Throws<NotSupportedException>(() => Conv2DKernels.Forward(new float[4], new float[16], new float[9], default, 1, 1, g, Activation.Softmax, new float[36], 1));
     }
+
+    [Fact]
+    public void Group_size_depends_on_shapes_and_batch_only_and_sizes_the_workspace()
+    {
+        var g = G(16, 14, 14, 5, 5, 1, 1, 2, 2, 2, 2); // cnn.yaml's second conv: 400 col rows, 196 columns per sample
+        int group = Conv2DKernels.GroupSize(g, 200);
+        Assert.InRange(group, 2, 200);
+        Assert.True(group * g.OutPlane <= 2048, $"group {group} is wider than the target");
+        Assert.True((long)g.ColRows * group * g.OutPlane <= 1 << 20, "col workspace over 4 MB");
+        Assert.Equal(3, Conv2DKernels.GroupSize(g, 3));   // never more than the batch
+        Assert.Equal(1, Conv2DKernels.GroupSize(G(1, 80, 80, 3, 3, 1, 1, 1, 1, 1, 1), 50)); // a plane wider than the target
+        int groups = (200 + group - 1) / group;
+        foreach (int threads in new[] { 1, 2, 3, 8 }) // one col slot per worker chunk of groups
+            Assert.Equal(Math.Min(threads, groups) * g.ColRows * group * g.OutPlane, Conv2DKernels.WorkspaceSize(g, 200, threads));
+        Assert.Equal(2 * (g.ColRows + 36) * group * g.OutPlane, Conv2DKernels.WorkspaceSize(g, 36, 200, 2));
+        Assert.Equal(g.ColRows * 3 * g.OutPlane, Conv2DKernels.WorkspaceSize(g, 3, 8)); // batch 3: one group, one slot
+    }
+
+    [Fact]
+    public void Workspace_with_staging_gives_the_same_bits_as_the_col_only_workspace()
+    {
+        // The 4-argument WorkspaceSize stages the [F, G·HW] GEMM output in the workspace tail; the 3-argument one
+        // uses a per-thread buffer. Same arithmetic either way; several groups and an uneven last group.
+        var g = G(3, 20, 20, 3, 3, 1, 1, 1, 1, 1, 1);
+        int b = 13, f = 6, threads = 2;
+        Assert.True(Conv2DKernels.GroupSize(g, b) < b);
+        var x = TestData.Uniform(b * g.InputSize, 21);
+        var wt = TestData.Uniform(f * g.ColRows, 22);
+        var bias = TestData.Uniform(f, 23);
+        var dy = TestData.Uniform(b * f * g.OutPlane, 24);
+        float[][] Run(float[] col)
+        {
+            var y = new float[b * f * g.OutPlane];
+            Conv2DKernels.Forward(y, x, wt, bias, b, f, g, Activation.Relu, col, threads);
+            var dx = new float[b * g.InputSize];
+            Conv2DKernels.BackwardInput(dx, dy, wt, b, f, g, col, threads);
+            var dw = new float[f * g.ColRows];
+            var db = new float[f];
+            Conv2DKernels.BackwardWeight(dw, db, dy, x, b, f, g, col, new float[Conv2DKernels.PartialsSize(f, g, b)], threads);
+            return [y, dx, dw, db];
+        }
+        var small = Run(new float[Conv2DKernels.WorkspaceSize(g, b, threads)]);
+        var staged = Run(new float[Conv2DKernels.WorkspaceSize(g, f, b, threads)]);
+        for (int i = 0; i < small.Length; i++) TestData.AssertBitIdentical(small[i], staged[i], $"result {i}");
+        var expected = new float[b * f * g.OutPlane];
+        Conv2DKernels.ForwardReference(expected, x, wt, bias, b, f, g, Activation.Relu);
+        TestData.AssertClose(expected, staged[0], Rel, Abs, "grouped forward vs reference");
+    }
 }
+
