@@ -31,6 +31,64 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public void A_full_disk_is_a_clear_error_and_the_previous_checkpoint_still_loads()
+    {
+        // A real full file system: the run folder is a small tmpfs (needs root, as CI has; elsewhere this test
+        // has nothing to mount and says so). After epoch 1 the disk is filled to within 64 KB, so the next
+        // checkpoint (~300 KB) cannot be written.
+        if (OperatingSystem.IsWindows() || Environment.UserName != "root") return;
+        using var dir = new TempDir();
+        string spec = dir.Write("tiny.yaml", Specs.TinyDropout(epochs: 1));
+        string run = dir.File("run");
+        Directory.CreateDirectory(run);
+        Assert.True(Command("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", run), "mount -t tmpfs failed");
+        try
+        {
+            var first = InProcess.Run(["train", spec, "--out", run, .. Small]);
+            Assert.True(first.ExitCode == 0, first.ToString());
+
+            string filler = Path.Combine(run, "filler.bin");
+            using (var f = new FileStream(filler, FileMode.Create, FileAccess.Write))
+            {
+                var block = new byte[64 * 1024];
+                try
+                {
+                    while (true) f.Write(block);
+                }
+                catch (IOException)
+                {
+                    // the file system is full
+                }
+
+                f.SetLength(Math.Max(0, f.Length - 64 * 1024));
+            }
+
+            var r = InProcess.Run(["train", "--resume", run, "--epochs", "2", .. Small]);
+            Assert.True(r.ExitCode == 1, r.ToString());
+            Assert.Contains("cannot write", r.Err, StringComparison.Ordinal);
+            Assert.Contains("No space left on device", r.Err, StringComparison.Ordinal);
+            Assert.Contains("the last good checkpoint is kept", r.Err, StringComparison.Ordinal);
+            Assert.DoesNotContain("internal error", r.Err, StringComparison.Ordinal);
+
+            File.Delete(filler);
+            Assert.Equal(1, RunCheckpoints.LoadLatest(run).State.EpochsCompleted);
+            Assert.Empty(Directory.EnumerateFiles(run, "*.tmp-*"));
+        }
+        finally
+        {
+            Command("umount", run);
+        }
+    }
+
+    private static bool Command(string file, params string[] args)
+    {
+        using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false })!;
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode == 0;
+    }
+
+    [Fact]
     public void A_history_that_cannot_be_written_names_the_file()
     {
         using var dir = new TempDir();
