@@ -197,7 +197,8 @@ public static class ParityChecker
         }
     }
 
-    internal static ModelProto ParseModel(byte[] onnxModel)
+    /// <summary>Parses serialized ONNX; anything else → <see cref="ParityException"/> ("not an ONNX model").</summary>
+    public static ModelProto ParseModel(byte[] onnxModel)
     {
         try
         {

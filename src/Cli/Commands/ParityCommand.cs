@@ -55,7 +55,7 @@ internal static class ParityCommand
         RunCheckpoints.LoadParameters(runDir, network.Parameters, context.Progress);
 
         byte[] bytes = Certificates.ReadModelFile(modelPath);
-        var proto = OnnxExporter.Read(modelPath);
+        var proto = ParityChecker.ParseModel(bytes);
         context.Progress($"parity: {graph.Name}: engine vs ONNX Runtime {Runtime.OrtLibrary.Version} on {count:N0} test images, batch sizes {string.Join(", ", options.BatchSizes)}");
         var certificate = ParityChecker.Check(network, bytes, test.Pixels, count, DataDescription(count), options);
         if (!certificate.Passed)
