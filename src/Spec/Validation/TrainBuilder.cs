@@ -13,6 +13,23 @@ internal static class TrainBuilder
 
     public const string DefaultOptimizer = "rmsprop";
 
+    /// <summary>The keys of each schedule (docs/spec.md's examples are checked against these).</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> ScheduleKeys = new Dictionary<string, string[]>
+    {
+        ["step"] = ["step_size", "gamma"],
+        ["exponential"] = ["gamma"],
+        ["cosine"] = ["t_max", "min_lr"],
+    };
+
+    /// <summary>The callbacks and their keys (<c>terminate_on_nan</c> is a boolean and has none).</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> CallbackSettingKeys = new Dictionary<string, string[]>
+    {
+        ["early_stopping"] = ["monitor", "mode", "patience", "min_delta", "restore_best"],
+        ["reduce_lr_on_plateau"] = ["monitor", "mode", "factor", "patience", "min_delta", "cooldown", "min_lr"],
+        ["terminate_on_nan"] = [],
+        ["csv_logger"] = ["filename", "append"],
+    };
+
     public static Result Build(YNode node, DiagnosticBag diags)
     {
         if (node is not YMap map)
@@ -105,7 +122,7 @@ internal static class TrainBuilder
         {
             case "step":
             {
-                var r = new MapReader(body ?? empty, diags, null, "train.schedule.step.", ["step_size", "gamma"]);
+                var r = new MapReader(body ?? empty, diags, null, "train.schedule.step.", ScheduleKeys["step"]);
                 var size = r.RequiredInt("step_size", 1);
                 var gamma = r.Double("gamma", 0.1, Range.Positive);
                 return size is null ? null : new StepScheduleSpec(size.Value, gamma);
@@ -113,14 +130,14 @@ internal static class TrainBuilder
 
             case "exponential":
             {
-                var r = new MapReader(body ?? empty, diags, null, "train.schedule.exponential.", ["gamma"]);
+                var r = new MapReader(body ?? empty, diags, null, "train.schedule.exponential.", ScheduleKeys["exponential"]);
                 var gamma = r.RequiredDouble("gamma", Range.Positive);
                 return gamma is null ? null : new ExponentialScheduleSpec(gamma.Value);
             }
 
             default:
             {
-                var r = new MapReader(body ?? empty, diags, null, "train.schedule.cosine.", ["t_max", "min_lr"]);
+                var r = new MapReader(body ?? empty, diags, null, "train.schedule.cosine.", ScheduleKeys["cosine"]);
                 var tmax = r.RequiredInt("t_max", 1);
                 var minLr = r.Double("min_lr", 0.0, Range.NonNegative);
                 return tmax is null ? null : new CosineScheduleSpec(tmax.Value, minLr);
@@ -128,7 +145,7 @@ internal static class TrainBuilder
         }
     }
 
-    private static readonly string[] CallbackKeys = ["early_stopping", "reduce_lr_on_plateau", "terminate_on_nan", "csv_logger"];
+    private static readonly string[] CallbackKeys = [.. CallbackSettingKeys.Keys];
 
     private static CallbacksSpec? Callbacks(YNode node, DiagnosticBag diags, double split)
     {
@@ -147,7 +164,7 @@ internal static class TrainBuilder
 
         if (Enabled(r, "early_stopping", diags) is { } es)
         {
-            var c = new MapReader(es, diags, null, "train.callbacks.early_stopping.", ["monitor", "mode", "patience", "min_delta", "restore_best"]);
+            var c = new MapReader(es, diags, null, "train.callbacks.early_stopping.", CallbackSettingKeys["early_stopping"]);
             var (monitor, mode) = Monitor(c, diags, split);
             early = new EarlyStoppingSpec(monitor, mode, c.Int("patience", 0, 0), c.Double("min_delta", 0.0, Range.NonNegative), c.Bool("restore_best", false));
         }
@@ -155,7 +172,7 @@ internal static class TrainBuilder
         if (Enabled(r, "reduce_lr_on_plateau", diags) is { } rp)
         {
             var c = new MapReader(rp, diags, null, "train.callbacks.reduce_lr_on_plateau.",
-                ["monitor", "mode", "factor", "patience", "min_delta", "cooldown", "min_lr"]);
+                CallbackSettingKeys["reduce_lr_on_plateau"]);
             var (monitor, mode) = Monitor(c, diags, split);
             plateau = new ReduceLrOnPlateauSpec(monitor, mode, c.Double("factor", 0.1, new Range(0, false, 1, false)), c.Int("patience", 10, 0),
                 c.Double("min_delta", 1e-4, Range.NonNegative), c.Int("cooldown", 0, 0), c.Double("min_lr", 0.0, Range.NonNegative));
@@ -165,7 +182,7 @@ internal static class TrainBuilder
 
         if (Enabled(r, "csv_logger", diags) is { } cl)
         {
-            var c = new MapReader(cl, diags, null, "train.callbacks.csv_logger.", ["filename", "append"]);
+            var c = new MapReader(cl, diags, null, "train.callbacks.csv_logger.", CallbackSettingKeys["csv_logger"]);
             var file = c.Text("filename", "history.csv");
             if (file is null || !IsSafeRelativeFile(file))
             {
