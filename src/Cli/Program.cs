@@ -49,6 +49,8 @@ public static class Program
         root.Subcommands.Add(EvaluateCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(ParityCommand.Create(context));
+        root.Subcommands.Add(ReportCommand.Create(context));
+        root.Subcommands.Add(PredictCommand.Create(context));
 
         // Our own --version: the built-in one reads the entry assembly, which is the test host in tests.
         for (int i = root.Options.Count - 1; i >= 0; i--)

@@ -28,7 +28,7 @@ public class CliDocsTests
     public void EveryCommandIsDiscoveredAndDocumented()
     {
         var commands = CliDocs.CommandPaths();
-        foreach (string expected in new[] { "check", "summary", "data", "data fetch", "train", "evaluate", "export", "parity" })
+        foreach (string expected in new[] { "check", "summary", "data", "data fetch", "train", "evaluate", "export", "parity", "report", "predict" })
             Assert.Contains(expected, commands);
 
         string doc = CliDocs.Generate();

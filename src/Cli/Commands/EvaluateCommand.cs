@@ -52,7 +52,7 @@ internal static class EvaluateCommand
     }
 
     /// <summary>Fixed-width text matrix: header of predicted labels, one row per true label.</summary>
-    internal static string RenderPlain(IReadOnlyList<string> labels, long[] confusion)
+    internal static string RenderPlain(IReadOnlyList<string> labels, IReadOnlyList<long> confusion)
     {
         int n = labels.Count;
         int width = Math.Max(labels.Max(l => l.Length), confusion.Max().ToString(CultureInfo.InvariantCulture).Length) + 1;
@@ -70,7 +70,7 @@ internal static class EvaluateCommand
         return sb.ToString();
     }
 
-    private static void RenderTable(TextWriter writer, IReadOnlyList<string> labels, long[] confusion)
+    internal static void RenderTable(TextWriter writer, IReadOnlyList<string> labels, IReadOnlyList<long> confusion)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
         int n = labels.Count;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NetForge.Data;
+using NetForge.Report;
 using NetForge.Spec.Graph;
 using NetForge.Train.Checkpoints;
 using NetForge.Train.Training;
@@ -29,20 +30,23 @@ internal static class TrainCommand
         var data = CliContext.DataOption();
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final result." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in RUNDIR from its last good checkpoint.", HelpName = "RUNDIR" };
+        var noReport = new Option<bool>("--no-report") { Description = "Do not evaluate the test set for report.html and the confusion matrix at the end." };
         var command = new Command("train", "Train a spec on MNIST; writes checkpoints, history and metrics to a run folder.")
         {
-            spec, epochs, batch, seed, threads, output, limit, data, quiet, resume,
+            spec, epochs, batch, seed, threads, output, limit, data, quiet, resume, noReport,
         };
         command.SetAction(parse => Run(context, new Settings(
             parse.GetValue(spec), parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(threads),
-            parse.GetValue(output), parse.GetValue(limit), parse.GetValue(data), parse.GetValue(quiet), parse.GetValue(resume))));
+            parse.GetValue(output), parse.GetValue(limit), parse.GetValue(data), parse.GetValue(quiet), parse.GetValue(resume),
+            parse.GetValue(noReport))));
         return command;
     }
 
     internal static int DefaultThreads => Math.Clamp(Environment.ProcessorCount, 1, 64);
 
     internal sealed record Settings(
-        string? Spec, int? Epochs, int? BatchSize, int? Seed, int Threads, string? Out, int? Limit, string? Data, bool Quiet, string? Resume);
+        string? Spec, int? Epochs, int? BatchSize, int? Seed, int Threads, string? Out, int? Limit, string? Data, bool Quiet, string? Resume,
+        bool NoReport = false);
 
     internal static int Run(CliContext context, Settings s)
     {
@@ -85,7 +89,9 @@ internal static class TrainCommand
             result = new Trainer(graph, mnist.Train, mnist.Test, options, observer).Run();
         }
 
-        if (result.Status is TrainingStatus.NonFiniteLoss or TrainingStatus.NonFiniteGradient)
+        bool failed = result.Status is TrainingStatus.NonFiniteLoss or TrainingStatus.NonFiniteGradient;
+        if (!s.NoReport && result.History.Count > 0) WriteReport(context, runDir, failed ? null : mnist.Test, s.Threads, s.Quiet || failed);
+        if (failed)
         {
             context.Error.WriteLine($"error: {result.Message}");
             return ExitCodes.InvalidInput;
@@ -93,6 +99,55 @@ internal static class TrainCommand
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"test_loss: {result.TestLoss:F4} - test_accuracy: {result.TestAccuracy:F4} - {result.History.Count} epochs - {result.SamplesPerSecond:F0} samples/s - {runDir}"));
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The end of a run: evaluates the test set (confusion matrix, most confident mistakes), prints the per-epoch
+    /// table and the confusion matrix (unless quiet) and writes <c>report.html</c> into the run folder. A failure
+    /// here is reported but never fails the finished training.
+    /// </summary>
+    private static void WriteReport(CliContext context, string runDir, ImageSet? test, int threads, bool quiet)
+    {
+        try
+        {
+            var report = RunReport.Build(runDir, test, new RunReportOptions { Threads = threads });
+            if (!quiet && report.Model.Test is { } t)
+            {
+                if (context.IsTerminal)
+                {
+                    RenderEpochTable(context.Out, report.Model.Epochs);
+                    EvaluateCommand.RenderTable(context.Out, t.Labels, t.Confusion);
+                }
+                else
+                {
+                    context.Out.Write(EvaluateCommand.RenderPlain(t.Labels, t.Confusion));
+                }
+            }
+            string path = RunReport.Write(runDir, report.Model);
+            if (!quiet) context.Error.WriteLine($"report: {path}");
+        }
+        catch (Exception e) when (e is ReportException or IOException or UnauthorizedAccessException or DataException)
+        {
+            context.Error.WriteLine($"warning: no report: {e.Message}");
+        }
+    }
+
+    /// <summary>Epoch, loss, accuracy, val_loss, val_accuracy, lr, seconds as a Spectre table.</summary>
+    private static void RenderEpochTable(TextWriter writer, IReadOnlyList<EpochPoint> epochs)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("Training history") };
+        foreach (var h in new[] { "epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "s", "samples/s" })
+            table.AddColumn(new TableColumn(h).RightAligned());
+        double bestVal = epochs.Select(e => e.ValAccuracy).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Max();
+        foreach (var e in epochs)
+        {
+            string F(double v, string f) => double.IsNaN(v) ? "-" : v.ToString(f, CultureInfo.InvariantCulture);
+            string val = F(e.ValAccuracy, "F4");
+            table.AddRow(e.Epoch.ToString(CultureInfo.InvariantCulture), F(e.Loss, "F4"), F(e.Accuracy, "F4"), F(e.ValLoss, "F4"),
+                e.ValAccuracy == bestVal ? $"[green]{val}[/]" : val, F(e.Lr, "G4"), F(e.Seconds, "F1"), F(e.SamplesPerSecond, "N0"));
+        }
+        console.Write(table);
     }
 
     /// <summary>"Epoch 3/10 - 4s - loss: 0.1234 - accuracy: 0.9612 - val_loss: ... - 12,345 samples/s" (Keras-like).</summary>

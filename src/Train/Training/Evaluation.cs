@@ -2,15 +2,19 @@ using NetForge.Data;
 
 namespace NetForge.Train.Training;
 
+/// <summary>Receives each sample's class probabilities during <see cref="Evaluation.Run"/> (index into the set, true label).</summary>
+public delegate void SampleObserver(int index, int label, ReadOnlySpan<float> probabilities);
+
 /// <summary>Inference over a whole set in batches: mean loss, accuracy and, on request, a confusion matrix.</summary>
 public static class Evaluation
 {
     /// <summary>
     /// Evaluates <paramref name="set"/> in batches of <see cref="Network.MaxBatch"/>; the loss is the mean over
     /// samples. When <paramref name="confusion"/> ([classes·classes], row = true label, column = prediction)
-    /// is given it is filled too (one extra inference pass per batch).
+    /// is given it is filled too (one extra inference pass per batch); so is <paramref name="observe"/>, called with
+    /// every sample's probabilities in order.
     /// </summary>
-    public static (double Loss, double Accuracy) Run(Network network, ImageSet set, Span<long> confusion = default)
+    public static (double Loss, double Accuracy) Run(Network network, ImageSet set, Span<long> confusion = default, SampleObserver? observe = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(set);
@@ -20,10 +24,10 @@ public static class Evaluation
         var x = new float[batch * network.InputSize];
         var y = new int[batch];
         float[]? logits = null, probs = null;
-        if (!confusion.IsEmpty)
+        if (!confusion.IsEmpty && confusion.Length != classes * classes) throw new ArgumentException($"confusion needs {classes * classes} elements", nameof(confusion));
+        confusion.Clear();
+        if (!confusion.IsEmpty || observe is not null)
         {
-            if (confusion.Length != classes * classes) throw new ArgumentException($"confusion needs {classes * classes} elements", nameof(confusion));
-            confusion.Clear();
             logits = new float[batch * classes];
             probs = new float[batch * classes];
         }
@@ -43,7 +47,8 @@ public static class Evaluation
                 var row = probs.AsSpan(i * classes, classes);
                 int best = 0;
                 for (int c = 1; c < classes; c++) if (row[c] > row[best]) best = c;
-                confusion[y[i] * classes + best]++;
+                if (!confusion.IsEmpty) confusion[y[i] * classes + best]++;
+                observe?.Invoke(start + i, y[i], row);
             }
         }
         return (lossSum / set.Count, (double)correct / set.Count);

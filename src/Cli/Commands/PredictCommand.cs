@@ -1,0 +1,209 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using NetForge.Data;
+using NetForge.Imaging;
+using NetForge.Runtime;
+
+namespace NetForge.Cli.Commands;
+
+/// <summary>
+/// <c>netforge predict &lt;model.onnx&gt; &lt;image&gt;... [--top K] [--fit auto|stretch|digit] [--invert auto|always|never] [--json]</c>:
+/// classifies pictures with an exported model through NetForge.Runtime (ONNX Runtime) and prints the top-K labels
+/// with probabilities. Reads PNG (8/16-bit gray, RGB, palette, alpha, interlaced), PGM (P2/P5) and IDX image files
+/// (every image in the file). Each picture becomes one model input: gray (alpha over white), inverted when its
+/// background is light (MNIST digits are white on black), fitted to the model's input size (see
+/// <see cref="Preprocess.ToModelInput"/>). Writes nothing and needs no training data.
+/// </summary>
+internal static class PredictCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var model = new Argument<string>("model") { Description = "An ONNX model exported by 'netforge export' (or any model with one [N, 1, H, W] or [N, H·W] float/uint8 input)." };
+        var images = new Argument<string[]>("images") { Description = "PNG, PGM or IDX image files.", Arity = ArgumentArity.OneOrMore };
+        var top = new Option<int>("--top") { Description = "How many labels to print per image, 1..classes.", HelpName = "K", DefaultValueFactory = _ => 3 };
+        var fit = new Option<string>("--fit")
+        {
+            Description = "auto: use a picture of the model's size as is, else 'digit'; stretch: resize the whole picture; digit: MNIST's normalisation (crop to the ink, 20x20 box, centre of mass).",
+            DefaultValueFactory = _ => "auto",
+        };
+        fit.AcceptOnlyFromAmong("auto", "stretch", "digit");
+        var invert = new Option<string>("--invert")
+        {
+            Description = "auto: invert pictures with a light background (MNIST digits are white on black); always; never.",
+            DefaultValueFactory = _ => "auto",
+        };
+        invert.AcceptOnlyFromAmong("auto", "always", "never");
+        var json = new Option<bool>("--json") { Description = "One JSON object per image (file, index, preprocessing, top labels) instead of text." };
+        var command = new Command("predict", "Classify PNG/PGM/IDX images with an exported ONNX model; prints the top labels with probabilities.")
+        {
+            model, images, top, fit, invert, json,
+        };
+        command.SetAction(parse => Run(context, parse.GetValue(model)!, parse.GetValue(images)!, parse.GetValue(top),
+            Enum.Parse<Fit>(parse.GetValue(fit)!, ignoreCase: true), Enum.Parse<Invert>(parse.GetValue(invert)!, ignoreCase: true), parse.GetValue(json)));
+        return command;
+    }
+
+    /// <summary>One picture to classify: where it came from and its model-sized pixels.</summary>
+    private sealed record Item(string Name, string File, int? Index, byte[] Pixels, string Preprocessing);
+
+    internal static int Run(CliContext context, string modelPath, IReadOnlyList<string> imagePaths, int top, Fit fit,
+        Invert invert, bool json)
+    {
+        if (top < 1) throw new CliException($"--top must be at least 1, got {top}", ExitCodes.Usage);
+        if (!File.Exists(modelPath)) throw new CliException($"model {modelPath} not found (export one with 'netforge export runs/<name>')");
+
+        using var session = new InferenceSession(modelPath);
+        var input = InputShape.Of(session, modelPath);
+        string[] labels = Labels(session);
+
+        var items = new List<Item>();
+        int failed = 0;
+        foreach (string path in imagePaths)
+        {
+            try
+            {
+                items.AddRange(Load(path, input, fit, invert));
+            }
+            catch (Exception e) when (e is ImageFormatException or DataException or IOException or UnauthorizedAccessException)
+            {
+                context.Error.WriteLine($"error: {e.Message}");
+                failed++;
+            }
+        }
+
+        const int Chunk = 256;
+        for (int start = 0; start < items.Count; start += Chunk)
+        {
+            int n = Math.Min(Chunk, items.Count - start);
+            var batch = new float[n * input.Size];
+            for (int i = 0; i < n; i++)
+            {
+                var pixels = items[start + i].Pixels;
+                for (int j = 0; j < pixels.Length; j++) batch[i * input.Size + j] = pixels[j];   // raw 0-255: NetForge models scale in the graph
+            }
+            float[] probabilities = input.IsUInt8 ? RunUInt8(session, input, items, start, n) : session.Predict(batch, n);
+            int classes = probabilities.Length / n;
+            for (int i = 0; i < n; i++)
+            {
+                var ranked = TopK(probabilities.AsSpan(i * classes, classes), Math.Min(top, classes));
+                context.Out.WriteLine(json ? Json(items[start + i], ranked, labels) : Text(items[start + i], ranked, labels));
+            }
+        }
+
+        return failed == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
+    }
+
+    /// <summary>The model's single image input: H×W gray, float32 or uint8.</summary>
+    internal sealed record InputShape(string Name, int Height, int Width, long[] Shape, bool IsUInt8)
+    {
+        public int Size => Height * Width;
+
+        public static InputShape Of(InferenceSession session, string modelPath)
+        {
+            if (session.Inputs.Count != 1 || !session.Inputs[0].IsTensor)
+                throw new CliException($"{modelPath}: predict needs a model with one tensor input, this one has {session.Inputs.Count}: {string.Join("; ", session.Inputs)}");
+            var info = session.Inputs[0];
+            if (info.ElementType is not (TensorElementType.Float or TensorElementType.UInt8))
+                throw new CliException($"{modelPath}: input '{info.Name}' is {info.TypeAndShape}; predict feeds float32 or uint8 pixels");
+            var d = info.Dimensions;
+            bool uint8 = info.ElementType == TensorElementType.UInt8;
+            if (d.Count == 4 && d[1] == 1 && d[2] > 0 && d[3] > 0)
+                return new InputShape(info.Name, (int)d[2], (int)d[3], [1, 1, d[2], d[3]], uint8);
+            if (d.Count == 2 && d[1] > 0 && Math.Sqrt(d[1]) is var side && side == Math.Floor(side))
+                return new InputShape(info.Name, (int)side, (int)side, [1, d[1]], uint8);
+            throw new CliException($"{modelPath}: input '{info.Name}' is {info.TypeAndShape}; predict needs [N, 1, H, W] or [N, H·W] with a square H·W (one gray channel)");
+        }
+    }
+
+    private static float[] RunUInt8(InferenceSession session, InputShape input, List<Item> items, int start, int n)
+    {
+        var bytes = new byte[n * input.Size];
+        for (int i = 0; i < n; i++) items[start + i].Pixels.CopyTo(bytes, i * input.Size);
+        var shape = (long[])input.Shape.Clone();
+        shape[0] = n;
+        string output = session.Outputs.Any(o => o.Name == "probabilities") ? "probabilities" : session.Outputs[0].Name;
+        using var result = session.Run(input.Name, bytes, shape, output);
+        return result.ToArray();
+    }
+
+    /// <summary>The class names a NetForge export stores as a JSON array under "labels"; else "0", "1", ...</summary>
+    private static string[] Labels(InferenceSession session)
+    {
+        if (session.ModelMetadata.CustomMetadata.TryGetValue("labels", out string? text))
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize<string[]>(text) is { } names) return names;
+            }
+            catch (JsonException)
+            {
+                // not ours: fall back to indices
+            }
+        }
+        return [];
+    }
+
+    private static string Label(string[] labels, int index) =>
+        index < labels.Length ? labels[index] : index.ToString(CultureInfo.InvariantCulture);
+
+    private static IEnumerable<Item> Load(string path, InputShape input, Fit fit, Invert invert)
+    {
+        if (Directory.Exists(path)) throw new IOException($"{path} is a folder, expected an image file");
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
+        if (IsIdx(path))
+        {
+            var idx = IdxReader.ReadImages(path);
+            int size = idx.Rows * idx.Cols;
+            var result = new List<Item>(idx.Count);
+            for (int i = 0; i < idx.Count; i++)
+            {
+                var image = new Image(idx.Cols, idx.Rows, PixelFormat.Gray8, idx.Pixels.AsSpan(i * size, size).ToArray());
+                var prepared = Preprocess.ToModelInput(image, input.Width, input.Height, fit, invert);
+                result.Add(new Item($"{path}[{i}]", path, i, prepared.Pixels, prepared.Description));
+            }
+            return result;
+        }
+
+        var picture = ImageFile.Load(path);
+        var model = Preprocess.ToModelInput(picture, input.Width, input.Height, fit, invert);
+        return [new Item(path, path, null, model.Pixels, model.Description)];
+    }
+
+    /// <summary>IDX image files start with 0x00 0x00 0x08 0x03 (raw) or are gzip-compressed (1F 8B) IDX.</summary>
+    private static bool IsIdx(string path)
+    {
+        Span<byte> head = stackalloc byte[4];
+        using var file = File.OpenRead(path);
+        int read = file.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+        if (read >= 2 && head[0] == 0x1F && head[1] == 0x8B) return true;
+        return read == 4 && head[0] == 0 && head[1] == 0 && head[2] == 0x08 && head[3] == 0x03;
+    }
+
+    internal static (int Index, float Probability)[] TopK(ReadOnlySpan<float> row, int k)
+    {
+        var order = new int[row.Length];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        var copy = row.ToArray();
+        Array.Sort(order, (a, b) => copy[b] != copy[a] ? copy[b].CompareTo(copy[a]) : a.CompareTo(b));   // descending, ties by index
+        return [.. order.Take(k).Select(i => (i, copy[i]))];
+    }
+
+    /// <summary>"digit.png: 7 99.87%, 3 0.08%, 9 0.02%  (inverted: light background)".</summary>
+    private static string Text(Item item, (int Index, float Probability)[] ranked, string[] labels)
+    {
+        string tops = string.Join(", ", ranked.Select(r => $"{Label(labels, r.Index)} {Percent(r.Probability)}"));
+        return item.Preprocessing.Length == 0 ? $"{item.Name}: {tops}" : $"{item.Name}: {tops}  ({item.Preprocessing})";
+    }
+
+    private static string Percent(float p) => (p * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
+
+    private static string Json(Item item, (int Index, float Probability)[] ranked, string[] labels) =>
+        JsonSerializer.Serialize(new
+        {
+            file = item.File,
+            index = item.Index,
+            preprocessing = item.Preprocessing,
+            top = ranked.Select(r => new { label = Label(labels, r.Index), @class = r.Index, probability = (double)r.Probability }),
+        });
+}

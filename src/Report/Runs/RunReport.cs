@@ -1,0 +1,205 @@
+using System.Globalization;
+using NetForge.Data;
+using NetForge.Imaging;
+using NetForge.Parity;
+using NetForge.Spec;
+using NetForge.Train;
+using NetForge.Train.Checkpoints;
+using NetForge.Train.Training;
+
+namespace NetForge.Report;
+
+/// <summary>Settings of <see cref="RunReport.Build"/>.</summary>
+public sealed record RunReportOptions
+{
+    /// <summary>Worker threads for the test-set evaluation (results do not depend on it).</summary>
+    public int Threads { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 64);
+
+    /// <summary>Evaluation batch size.</summary>
+    public int BatchSize { get; init; } = 1000;
+
+    /// <summary>How many misclassified test digits the report shows (most confident first).</summary>
+    public int MaxMistakes { get; init; } = 24;
+
+    /// <summary>Receives progress lines (loading the checkpoint, evaluating); null for none.</summary>
+    public Action<string>? Progress { get; init; }
+}
+
+/// <summary>What <see cref="RunReport.Build"/> found besides the report: the evaluation it ran, for the terminal.</summary>
+/// <param name="Model">The report's content.</param>
+/// <param name="EpochsCompleted">Epochs of the checkpoint that was evaluated.</param>
+public sealed record RunReportResult(ReportModel Model, int EpochsCompleted);
+
+/// <summary>
+/// Builds a training report from a run folder written by <c>netforge train</c>: <c>spec.resolved.yaml</c>,
+/// <c>history.json</c>, <c>metrics.json</c>, the newest good checkpoint (evaluated on the test set for the
+/// confusion matrix and the most confidently misclassified digits) and, when the run was exported, the parity
+/// certificate beside the model (<c>model.onnx.parity.json</c>).
+/// </summary>
+public static class RunReport
+{
+    /// <summary>The report's file name inside the run folder.</summary>
+    public const string FileName = "report.html";
+
+    /// <summary>Collects everything the report shows. <paramref name="test"/> null skips the evaluation (no confusion matrix, no digits).</summary>
+    /// <exception cref="ReportException">The folder is not a run folder, or its files cannot be read.</exception>
+    public static RunReportResult Build(string runDirectory, ImageSet? test, RunReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(runDirectory);
+        options ??= new RunReportOptions();
+        if (!Directory.Exists(runDirectory)) throw new ReportException($"run folder {runDirectory} not found (train one with 'netforge train <spec>')");
+        string specPath = Path.Combine(runDirectory, RunFiles.ResolvedSpec);
+        if (!File.Exists(specPath)) throw new ReportException($"{runDirectory} is not a run folder: {RunFiles.ResolvedSpec} is missing");
+        string specText = File.ReadAllText(specPath);
+        var graph = SpecCompiler.Compile(specText, specPath);
+        var summary = ModelSummary.From(graph);
+        var history = RunFiles.ReadHistory(runDirectory);
+        RunFiles.RunMetrics? metrics = File.Exists(Path.Combine(runDirectory, RunFiles.Metrics)) ? ReadMetrics(runDirectory) : null;
+
+        TestResults? results = null;
+        var mistakes = new List<Mistake>();
+        int epochs = history.Count;
+        if (test is not null && RunCheckpoints.Exists(runDirectory))
+        {
+            var network = new Network(graph, Math.Clamp(options.BatchSize, 1, 65536), options.Threads);
+            var state = RunCheckpoints.LoadParameters(runDirectory, network.Parameters, options.Progress);
+            if (state.SpecSha256 != Trainer.SpecFingerprint(graph))
+                throw new ReportException($"the checkpoint in {runDirectory} was written for a different spec than {specPath}");
+            epochs = state.EpochsCompleted;
+            options.Progress?.Invoke($"report: evaluating {runDirectory} (epoch {epochs}) on {test.Count:N0} test images");
+            (results, mistakes) = Evaluate(network, graph.Labels, test, options.MaxMistakes);
+        }
+
+        var model = new ReportModel
+        {
+            Title = graph.Name,
+            RunDirectory = runDirectory,
+            NetForgeVersion = typeof(RunReport).Assembly.GetName().Version?.ToString(3) ?? "",
+            Generated = DateTimeOffset.UtcNow,
+            SpecYaml = specText,
+            Summary = [.. summary.Rows.Select((r, i) => new SummaryRow(i, r.Name, r.KerasClass, r.OutputShape, r.Params))],
+            TotalParameters = summary.TotalParams,
+            TrainableParameters = summary.TrainableParams,
+            Epochs = [.. history.Select(h => new EpochPoint(h.Epoch, h.Loss, h.Accuracy, h.ValLoss, h.ValAccuracy, h.Lr, h.Seconds, h.SamplesPerSecond))],
+            ValidationLabel = graph.Train.ValidationSplit > 0 ? "validation" : "test set as validation",
+            Test = results,
+            Mistakes = mistakes,
+            Parity = FindParity(runDirectory),
+            Status = metrics?.Status.Replace('_', ' ') ?? (history.Count > 0 ? "incomplete (no metrics.json: the run did not finish)" : "not trained yet"),
+        };
+        return new RunReportResult(model, epochs);
+    }
+
+    /// <summary>Renders <paramref name="model"/> and writes it atomically to <c>&lt;run&gt;/report.html</c>; returns the path.</summary>
+    public static string Write(string runDirectory, ReportModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        string path = Path.Combine(runDirectory, FileName);
+        try
+        {
+            RunFiles.WriteAtomic(path, HtmlReport.Render(model));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ReportException($"cannot write {path}: {e.Message}", e);
+        }
+        return path;
+    }
+
+    private static RunFiles.RunMetrics ReadMetrics(string runDirectory)
+    {
+        try
+        {
+            return RunFiles.ReadMetrics(runDirectory);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException or TrainingException)
+        {
+            throw new ReportException($"{Path.Combine(runDirectory, RunFiles.Metrics)}: not valid metrics: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Test loss, accuracy, confusion matrix, and the <paramref name="maxMistakes"/> most confident errors.</summary>
+    internal static (TestResults Results, List<Mistake> Mistakes) Evaluate(Network network, IReadOnlyList<string> labels, ImageSet test, int maxMistakes)
+    {
+        int classes = network.NumClasses;
+        var names = labels.Count == classes ? labels : [.. Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture))];
+        var confusion = new long[classes * classes];
+        var wrong = new List<(int Index, int Label, int Predicted, float P, float PTrue)>();
+        var (loss, accuracy) = Evaluation.Run(network, test, confusion, (index, label, probabilities) =>
+        {
+            int best = 0;
+            for (int c = 1; c < probabilities.Length; c++) if (probabilities[c] > probabilities[best]) best = c;
+            if (best != label) wrong.Add((index, label, best, probabilities[best], probabilities[label]));
+        });
+
+        var mistakes = wrong
+            .OrderByDescending(w => w.P).ThenBy(w => w.Index)
+            .Take(Math.Max(0, maxMistakes))
+            .Select(w => new Mistake(w.Index, names[w.Label], names[w.Predicted], w.P, w.PTrue, Thumbnail(test, w.Index)))
+            .ToList();
+        return (new TestResults(loss, accuracy, names, confusion), mistakes);
+    }
+
+    /// <summary>A test image as a PNG data URI (MNIST's own look: white digit on black).</summary>
+    internal static string Thumbnail(ImageSet set, int index)
+    {
+        var image = new Image(set.Cols, set.Rows, PixelFormat.Gray8, set.Image(index).ToArray());
+        return "data:image/png;base64," + Convert.ToBase64String(Png.Encode(image));
+    }
+
+    /// <summary>The parity certificate beside <c>model.onnx</c> in the run folder, else the newest <c>*.parity.json</c> there.</summary>
+    internal static ParityView? FindParity(string runDirectory)
+    {
+        string suffix = Certificates.SidecarPath("");   // ".parity.json"
+        var candidates = Directory.EnumerateFiles(runDirectory, "*" + suffix)
+            .Select(p => new FileInfo(p))
+            .OrderByDescending(f => f.Name == Path.GetFileName(Certificates.SidecarPath("model.onnx")))
+            .ThenByDescending(f => f.LastWriteTimeUtc)
+            .ToList();
+        foreach (var file in candidates)
+        {
+            ParityCertificate certificate;
+            try
+            {
+                certificate = ParityCertificate.FromJson(File.ReadAllText(file.FullName));
+            }
+            catch (Exception e) when (e is ParityException or IOException)
+            {
+                continue;   // a damaged sidecar is not shown; `netforge parity --verify` names the problem
+            }
+
+            string model = file.Name[..^suffix.Length];
+            var fields = new List<(string, string)>
+            {
+                ("verdict", certificate.Verdict),
+                ("samples", $"{certificate.Samples:N0} ({certificate.Data})"),
+                ("max |Δ| probabilities", certificate.MaxAbsDiffProbabilities.ToString("G3", CultureInfo.InvariantCulture)),
+                ("tolerance", certificate.Tolerance.ToString("G3", CultureInfo.InvariantCulture)),
+                ("max |Δ| logits", certificate.MaxAbsDiffLogits.ToString("G3", CultureInfo.InvariantCulture)),
+                ("argmax agreement", certificate.ArgmaxAgreement.ToString("P2", CultureInfo.InvariantCulture)),
+                ("ONNX Runtime", certificate.OnnxRuntimeVersion),
+                ("NetForge", certificate.NetForgeVersion),
+                ("model sha256", certificate.ModelSha256),
+                ("weights sha256", certificate.WeightsSha256),
+            };
+            if (certificate.FirstDivergentLayer is { } layer) fields.Add(("first divergent layer", layer));
+            return new ParityView(model, fields,
+                [.. certificate.Batches.Select(b => new ParityBatchRow(b.BatchSize, b.MaxAbsDiffProbabilities, b.MaxAbsDiffLogits, b.ArgmaxDisagreements))],
+                certificate.Passed);
+        }
+        return null;
+    }
+}
+
+/// <summary>A report could not be built or written; the message names the file and the cause.</summary>
+public sealed class ReportException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ReportException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public ReportException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>Creates the exception (serialization-free default).</summary>
+    public ReportException() { }
+}
