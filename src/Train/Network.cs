@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NetForge.Spec.Graph;
 using NetForge.Train.Kernels;
 using NetForge.Train.Layers;
@@ -58,6 +59,7 @@ public sealed partial class Network
         InputSize = (int)graph.Input.Shape.Size;
         NumClasses = graph.NumClasses;
         Parameters = new ParameterStore(graph.Parameters);
+        Optimizers.Optimizer.RegisterThreads(Parameters, threads);   // elementwise updates split over the same pool
         _scale = (float)graph.Input.Scale;
 
         int n = graph.Layers.Count;
@@ -104,6 +106,7 @@ public sealed partial class Network
     /// batch statistics updating its moving statistics), fused softmax + cross-entropy on integer labels,
     /// then backward: gradients are ADDED into <see cref="ParameterStore.Grads"/> (the caller zeroes them).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public StepResult TrainStep(ReadOnlySpan<float> input, ReadOnlySpan<int> labels, int batch, ulong dropoutKey)
     {
         Validate(input, labels, batch);
@@ -171,10 +174,11 @@ public sealed partial class Network
         TensorPrimitives.Multiply(_grads[0].AsSpan(0, n), _scale, destination[..n]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Forward(ReadOnlySpan<float> input, int batch, in ForwardContext context)
     {
         _lastBatch = batch;
-        TensorPrimitives.Multiply(input[..(batch * InputSize)], _scale, _acts[0].AsSpan(0, batch * InputSize));
+        Elementwise.Multiply(input[..(batch * InputSize)], _scale, _acts[0].AsSpan(0, batch * InputSize));
         for (int i = 0; i < _run; i++)
         {
             long t0 = Profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
@@ -183,6 +187,7 @@ public sealed partial class Network
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Validate(ReadOnlySpan<float> input, ReadOnlySpan<int> labels, int batch, bool checkLabels = true)
     {
         if (batch < 1 || batch > MaxBatch)

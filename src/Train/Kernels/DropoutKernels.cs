@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using NetForge.Train.Kernels.Parallel;
@@ -19,6 +18,7 @@ public static class DropoutKernels
     /// <paramref name="threads"/> threads (contiguous element ranges; the mask is a pure function of (key, i), so the
     /// result is the same for any thread count).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Forward(Span<float> output, Span<float> mask, ReadOnlySpan<float> input, float rate, ulong key, int count, int threads = 1)
     {
         if (rate < 0f || rate >= 1f) throw new ArgumentOutOfRangeException(nameof(rate), $"rate {rate} must be in [0, 1)");
@@ -70,7 +70,7 @@ public static class DropoutKernels
                 mask[i] = scale * (1 - Unsafe.As<bool, byte>(ref drop));
             }
             int n = end - start;
-            TensorPrimitives.Multiply(new ReadOnlySpan<float>(Input + start, n), new ReadOnlySpan<float>(Mask + start, n), new Span<float>(Output + start, n));
+            Elementwise.Multiply(new ReadOnlySpan<float>(Input + start, n), new ReadOnlySpan<float>(Mask + start, n), new Span<float>(Output + start, n));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -83,8 +83,34 @@ public static class DropoutKernels
     }
 
     /// <summary>dInput = dOutput ⊙ mask.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> mask, int count) =>
-        TensorPrimitives.Multiply(dOutput[..count], mask[..count], dInput[..count]);
+        Elementwise.Multiply(dOutput[..count], mask[..count], dInput[..count]);
+
+    /// <summary>dInput = dOutput ⊙ mask on up to <paramref name="threads"/> threads (contiguous ranges; one multiply per element, so any split gives the same bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void Backward(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> mask, int count, int threads)
+    {
+        if (threads <= 1 || count < 1 << 16) { Backward(dInput, dOutput, mask, count); return; }
+        if (dInput.Length < count) throw new ArgumentException($"dInput holds {dInput.Length} elements, needs {count}", nameof(dInput));
+        if (dOutput.Length < count) throw new ArgumentException($"dOutput holds {dOutput.Length} elements, needs {count}", nameof(dOutput));
+        if (mask.Length < count) throw new ArgumentException($"mask holds {mask.Length} elements, needs {count}", nameof(mask));
+        fixed (float* dx = dInput, dy = dOutput, m = mask)
+            WorkerPool.For(threads, (count + 4095) / 4096, new BackwardBody { DInput = dx, DOutput = dy, Mask = m, Count = count });
+    }
+
+    private unsafe struct BackwardBody : IParallelBody
+    {
+        public float* DInput, DOutput, Mask;
+        public int Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public readonly void Invoke(int start, int end)
+        {
+            int first = start * 4096, n = Math.Min(end * 4096, Count) - first;
+            Elementwise.Multiply(new ReadOnlySpan<float>(DOutput + first, n), new ReadOnlySpan<float>(Mask + first, n), new Span<float>(DInput + first, n));
+        }
+    }
 
     /// <summary>Naive reference of <see cref="Forward"/>.</summary>
     public static void ForwardReference(Span<float> output, ReadOnlySpan<float> input, float rate, ulong key, int count)

@@ -79,6 +79,7 @@ public static unsafe class Gemm
     /// <param name="threads">Threads to use, the caller included.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size is negative.</exception>
     /// <exception cref="ArgumentException">A span is shorter than its matrix; the parameter is named.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(
         Span<float> c, ReadOnlySpan<float> a, ReadOnlySpan<float> b,
         int m, int n, int k, bool transA, bool transB, bool accumulate, int threads = 1)
@@ -186,6 +187,7 @@ public static unsafe class Gemm
             SplitRows = false;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Invoke(int start, int end)
         {
             if (SplitRows) Run(start * _mr, Math.Min(end * _mr, _m), 0, _n);
@@ -193,6 +195,7 @@ public static unsafe class Gemm
         }
 
         /// <summary>C[i0..i1, j0..j1] over the whole reduction: the GotoBLAS loop nest.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int i0, int i1, int j0, int j1)
         {
             PackBuffers buffers = PackBuffers.ForThisThread;
@@ -252,6 +255,7 @@ public static unsafe class Gemm
         }
 
         /// <summary>Edge tile: copy or add the valid part of the scratch tile (same arithmetic as the kernel's store).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void MergeTile(float* c, int ldc, float* tile, int ldt, int rows, int cols, bool overwrite)
         {
             for (int r = 0; r < rows; r++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -14,6 +15,7 @@ internal static unsafe class GemmPacking
     /// Packs op(A)[ic..ic+mc, pc..pc+kc] into panels of <paramref name="mr"/> rows; panel q starts at
     /// <c>dst + q·mr·kc</c> and holds <c>dst[p·mr + r] = op(A)[ic + q·mr + r, pc + p]</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(float* dst, float* a, int m, int k, bool transA, int ic, int mc, int pc, int kc, int mr)
     {
         for (int ir = 0; ir < mc; ir += mr, dst += (long)mr * kc)
@@ -43,6 +45,7 @@ internal static unsafe class GemmPacking
     /// Packs op(B)[pc..pc+kc, jc..jc+nc] into panels of <paramref name="nr"/> columns; panel q starts at
     /// <c>dst + q·nr·kc</c> and holds <c>dst[p·nr + j] = op(B)[pc + p, jc + q·nr + j]</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(float* dst, float* b, int n, int k, bool transB, int pc, int kc, int jc, int nc, int nr)
     {
         for (int jr = 0; jr < nc; jr += nr, dst += (long)nr * kc)
@@ -83,6 +86,7 @@ internal static unsafe class GemmPacking
     /// <c>dst[p·ld + r] = src[r·srcStride + p]</c> for r &lt; rows, p &lt; kc, and 0 for rows ≤ r &lt; ld:
     /// 8×8 (AVX) and 4×4 (SSE) register transposes, scalar for the rest.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackTransposed(float* dst, int ld, float* src, long srcStride, int rows, int kc)
     {
         int r = 0;
@@ -109,6 +113,7 @@ internal static unsafe class GemmPacking
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyTransposedScalar(float* dst, int ld, float* src, long srcStride, int r0, int r1, int p0, int kc)
     {
         for (int r = r0; r < r1; r++)
@@ -120,6 +125,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Reads 8 rows of 8 at <paramref name="src"/> (stride <paramref name="ss"/>), writes them as 8 columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose8x8(float* src, long ss, float* dst, long ds)
     {
         Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + ss);
@@ -145,6 +151,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Reads 4 rows of 4 at <paramref name="src"/> (stride <paramref name="ss"/>), writes them as 4 columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose4x4(float* src, long ss, float* dst, long ds)
     {
         Vector128<float> r0 = Sse.LoadVector128(src), r1 = Sse.LoadVector128(src + ss);

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace NetForge.Train.Kernels;
 
@@ -10,21 +11,40 @@ namespace NetForge.Train.Kernels;
 public static class SoftmaxCrossEntropy
 {
     /// <summary>Writes probabilities [batch, classes]; returns the mean loss and counts argmax hits (first max wins ties).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Forward(Span<float> probabilities, ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int batch, int classes, out int correct)
     {
         Check(probabilities, logits, labels, batch, classes);
         double total = 0;
         correct = 0;
+        // Subtract and scale are exact per element, so plain loops give TensorPrimitives' bits. With rows of at least
+        // 8 classes, exp runs once over the whole batch: TensorPrimitives.Exp then takes its vector path for every
+        // element whatever the span length, with the same per-lane algorithm (tested bit for bit against per-row calls;
+        // rows shorter than a vector take a scalar path with other bits, so they keep the per-row call). Fewer generic
+        // library calls matter in short runs, where they stay at tier 0 (docs/performance.md, "MLP training step").
+        bool batchedExp = classes >= 8;
         for (int b = 0; b < batch; b++)
         {
             var z = logits.Slice(b * classes, classes);
             var p = probabilities.Slice(b * classes, classes);
-            int arg = TensorPrimitives.IndexOfMax(z);
+            float max = z[Elementwise.IndexOfMax(z)];
+            for (int j = 0; j < classes; j++) p[j] = z[j] - max;
+            if (!batchedExp) TensorPrimitives.Exp(p, p);
+        }
+        if (batchedExp)
+        {
+            var all = probabilities[..(batch * classes)];
+            TensorPrimitives.Exp(all, all);
+        }
+        for (int b = 0; b < batch; b++)
+        {
+            var z = logits.Slice(b * classes, classes);
+            var p = probabilities.Slice(b * classes, classes);
+            int arg = Elementwise.IndexOfMax(z);
             float max = z[arg];
-            TensorPrimitives.Subtract(z, max, p);
-            TensorPrimitives.Exp(p, p);
             double sum = TensorPrimitives.Sum(p);
-            TensorPrimitives.Multiply(p, (float)(1.0 / sum), p);
+            float inv = (float)(1.0 / sum);
+            for (int j = 0; j < classes; j++) p[j] *= inv;
             int label = labels[b];
             total += max + Math.Log(sum) - z[label];
             if (arg == label) correct++;
@@ -33,12 +53,13 @@ public static class SoftmaxCrossEntropy
     }
 
     /// <summary>dLogits = (p − onehot(label)) / batch (overwrites).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Span<float> dLogits, ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, int batch, int classes)
     {
         Check(dLogits, probabilities, labels, batch, classes);
         float inv = 1f / batch;
         int n = batch * classes;
-        TensorPrimitives.Multiply(probabilities[..n], inv, dLogits[..n]);
+        Elementwise.Multiply(probabilities[..n], inv, dLogits[..n]);
         for (int b = 0; b < batch; b++) dLogits[b * classes + labels[b]] -= inv;
     }
 
@@ -71,6 +92,7 @@ public static class SoftmaxCrossEntropy
                 dLogits[b * classes + j] = (probabilities[b * classes + j] - (j == labels[b] ? 1f : 0f)) / batch;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Check(Span<float> output, ReadOnlySpan<float> input, ReadOnlySpan<int> labels, int batch, int classes)
     {
         if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NetForge.Spec.Graph;
 using NetForge.Train.Kernels;
 
@@ -21,9 +22,11 @@ internal sealed class ActivationLayer : ILayer
     public bool IsView => false;
     public Activation Activation => _activation;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(Span<float> output, ReadOnlySpan<float> input, int batch, in ForwardContext context) =>
         Activations.Forward(output, input, _activation, batch, InputSize);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> output, int batch, bool needInputGradient)
     {
         if (needInputGradient) Activations.Backward(dInput, dOutput, output, _activation, batch, InputSize);

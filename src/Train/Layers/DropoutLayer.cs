@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NetForge.Spec.Graph;
 using NetForge.Train.Kernels;
 using NetForge.Train.Random;
@@ -35,6 +36,7 @@ internal sealed class DropoutLayer : ILayer
     /// <summary>The key this layer uses for a step key (documented derivation).</summary>
     public static ulong LayerKey(ulong dropoutKey, int layerIndex) => CounterRng.Stream(dropoutKey, (ulong)layerIndex, 0);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(Span<float> output, ReadOnlySpan<float> input, int batch, in ForwardContext context)
     {
         int n = batch * InputSize;
@@ -43,11 +45,12 @@ internal sealed class DropoutLayer : ILayer
         else input[..n].CopyTo(output);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> output, int batch, bool needInputGradient)
     {
         if (!needInputGradient) return;
         int n = batch * InputSize;
-        if (_lastTraining) DropoutKernels.Backward(dInput, dOutput, _mask, n);
+        if (_lastTraining) DropoutKernels.Backward(dInput, dOutput, _mask, n, _threads);
         else dOutput[..n].CopyTo(dInput);
     }
 }

@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NetForge.Spec.Graph;
+using NetForge.Train.Kernels.Parallel;
 using NetForge.Train.Tensors;
 
 namespace NetForge.Train.Optimizers;
@@ -15,8 +17,22 @@ namespace NetForge.Train.Optimizers;
 /// Not supported (the spec has no keys for them): SGD dampening and L2 weight decay, Adagrad lr_decay,
 /// <c>maximize</c>; AdamW's decay is the only weight decay.
 /// </summary>
+/// <remarks>
+/// Every rule is elementwise, so the updates are vectorised (<see cref="System.Numerics.Vector{T}"/>, with the scalar
+/// code's exact operation order: separate multiply and add, never a fused multiply-add, so the vector lanes and the
+/// scalar tail give the same bits) and large slices are split over the <see cref="WorkerPool"/> when the store belongs to
+/// a <see cref="Network"/> built for more than one thread: each element is computed the same way whatever the split.
+/// </remarks>
 public abstract class Optimizer
 {
+    /// <summary>Slices at least this long are split over the pool (below, waking a worker costs more than it saves).</summary>
+    private const int ParallelMinElements = 1 << 15;
+    /// <summary>Elements per work item of a parallel update (a multiple of every vector width).</summary>
+    private const int ParallelBlock = 4096;
+
+    /// <summary>Threads of the network that owns a store (registered by its constructor).</summary>
+    private static readonly ConditionalWeakTable<ParameterStore, StrongBox<int>> s_threads = new();
+
     private readonly float[] _state;
 
     protected Optimizer(ParameterStore store, params string[] stateNames)
@@ -42,13 +58,39 @@ public abstract class Optimizer
     public Span<float> StateSection(int index) => _state.AsSpan(index * Store.Count, Store.Count);
 
     /// <summary>Applies one update with learning rate <paramref name="learningRate"/> to every trainable slice.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(float learningRate)
     {
         StepCount++;
+        int threads = s_threads.TryGetValue(Store, out var box) ? box.Value : 1;
         var slices = Store.Slices;
         for (int k = 0; k < slices.Count; k++)   // indexed: foreach over IReadOnlyList boxes an enumerator per step
         {
-            if (slices[k].Trainable) Update(slices[k].Offset, slices[k].Length, learningRate);
+            var slice = slices[k];
+            if (!slice.Trainable) continue;
+            if (threads > 1 && slice.Length >= ParallelMinElements)
+                WorkerPool.For(threads, (slice.Length + ParallelBlock - 1) / ParallelBlock, new UpdateBody(this, slice.Offset, slice.Length, learningRate));
+            else
+                Update(slice.Offset, slice.Length, learningRate);
+        }
+    }
+
+    /// <summary>
+    /// Lets optimizers over <paramref name="store"/> split large slices over up to <paramref name="threads"/> threads
+    /// (the <see cref="Network"/> constructor registers its store). The result does not depend on it.
+    /// </summary>
+    internal static void RegisterThreads(ParameterStore store, int threads) =>
+        s_threads.AddOrUpdate(store, new StrongBox<int>(threads));
+
+    /// <summary>A range of <see cref="ParallelBlock"/>-element blocks of one slice.</summary>
+    private readonly struct UpdateBody(Optimizer optimizer, int offset, int length, float lr) : IParallelBody
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Invoke(int start, int end)
+        {
+            int first = start * ParallelBlock;
+            int last = Math.Min(end * ParallelBlock, length);
+            optimizer.Update(offset + first, last - first, lr);
         }
     }
 

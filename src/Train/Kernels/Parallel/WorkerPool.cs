@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace NetForge.Train.Kernels.Parallel;
@@ -54,6 +55,7 @@ public static class WorkerPool
     /// <param name="threads">Threads to use, the caller included; values below 1 mean 1.</param>
     /// <param name="count">Number of items; nothing runs when it is 0 or less.</param>
     /// <param name="body">The work; copied once into a per-thread holder, so keep it small (pointers and sizes).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void For<TBody>(int threads, int count, in TBody body) where TBody : struct, IParallelBody
     {
         if (count <= 0) return;
@@ -135,6 +137,7 @@ public static class WorkerPool
 
         public static Job<TBody> ForThisThread => t_instance ??= new Job<TBody>();
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int start, int end) => Body.Invoke(start, end);
     }
 
@@ -154,12 +157,14 @@ public static class WorkerPool
         }
 
         /// <summary>Called by the pool owner: hand this worker the current job, waking it if it sleeps.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Signal()
         {
             Volatile.Write(ref _ticket, ++_issued);
             if (Interlocked.Exchange(ref _sleeping, 0) == 1) _wake.Release();
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Loop()
         {
             int seen = 0;
@@ -179,6 +184,7 @@ public static class WorkerPool
         /// then sleeps on the semaphore. The sleeping flag is set before re-checking the ticket and cleared by
         /// exactly one side (worker or caller), so a release is neither lost nor left over.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void WaitForTicket(int seen)
         {
             long spinUntil = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
