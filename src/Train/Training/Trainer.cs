@@ -159,7 +159,8 @@ public sealed class Trainer
                         (RunCheckpoints.Exists(dir) ? $"the last good checkpoint is kept in {dir}" : "no checkpoint was written");
                     break;
                 }
-                if (callbacks.TerminateOnNan && FirstNonFinite(store, store.Grads) is { } badGrad)
+                // Clipping scales every gradient by the global norm, so a bad one must be named before it spreads.
+                if (callbacks.TerminateOnNan && spec.ClipNorm is not null && FirstNonFinite(store, store.Grads) is { } badGrad)
                 {
                     status = TrainingStatus.NonFiniteGradient;
                     message = NonFiniteMessage("gradient", badGrad, epoch, step, dir);
@@ -167,10 +168,15 @@ public sealed class Trainer
                 }
                 if (spec.ClipNorm is double maxNorm) Optimizer.ClipGradNorm(store, maxNorm);
                 Optimizer.Step((float)lr);
+                // One pass over the weights per step: a non-finite gradient always makes its weights non-finite
+                // (every optimizer adds a multiple of it, or of m/sqrt(v) = NaN for an infinite one), and the
+                // gradients are still intact after the step, so the cause is named precisely only when needed.
                 if (callbacks.TerminateOnNan && FirstNonFinite(store, store.Values) is { } badWeight)
                 {
                     status = TrainingStatus.NonFiniteGradient;
-                    message = NonFiniteMessage("weight (after the update)", badWeight, epoch, step, dir);
+                    message = FirstNonFinite(store, store.Grads) is { } cause
+                        ? NonFiniteMessage("gradient", cause, epoch, step, dir)
+                        : NonFiniteMessage("weight (after the update)", badWeight, epoch, step, dir);
                     break;
                 }
                 globalStep++;
