@@ -9,11 +9,13 @@
 #   --epochs N override the epochs of both engines (default: the spec's; with --quick: 3)
 #   --keep     keep the work folder (run folders, logs, /usr/bin/time reports) and print where it is
 #   --install  when packages are missing and this runs as root: apt-get install them
+#   --no-infer skip the batch-1 inference table (NetForge's engine vs ONNX Runtime on the exported model)
 #
 # Each spec runs `./netforge train SPEC --out <tmp> --threads 2 --quiet` and then the PyTorch peer
 # (bench/peer/train_peer.py) under the fair configuration (bench/README.md): Debian's /usr/bin/python3
 # with python3-torch, BLAS taken from OpenBLAS (libopenblas0-openmp) with its AVX-512 kernel, 2 threads.
-# Output: a table, then one line per spec for scripts:
+# Then batch-1 inference latency of each spec through NetForge's engine and through ONNX Runtime
+# (bench/NetForge.Bench infer: which one to embed). Output: tables, then one line per spec for scripts:
 #   speed <spec>: netforge <samples/s> samples/s, pytorch <samples/s> samples/s, ratio <r>
 set -euo pipefail
 
@@ -24,7 +26,7 @@ export PYTHONDONTWRITEBYTECODE=1                       # no __pycache__ in bench
 OPENBLAS_DIR=/usr/lib/x86_64-linux-gnu/openblas-openmp
 THREADS=2
 
-quick=0; epochs=""; keep=0; install=0; specs=()
+quick=0; epochs=""; keep=0; install=0; infer=1; specs=()
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
@@ -32,6 +34,7 @@ while (($#)); do
               epochs="$2"; shift ;;
     --keep) keep=1 ;;
     --install) install=1 ;;
+    --no-infer) infer=0 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) specs+=("$1") ;;
@@ -99,7 +102,7 @@ now() { date +%s.%N; }
 echo "load before: $(uptime | sed 's/.*load average/load average/')" >&2
 for i in "${!files[@]}"; do
   f="${files[$i]}"; n="${names[$i]}"; d="$work/$n"; mkdir -p "$d"
-  nf_args=(--threads "$THREADS" --quiet); pt_args=(--threads "$THREADS" --quiet)
+  nf_args=(--threads "$THREADS" --quiet --no-report); pt_args=(--threads "$THREADS" --quiet)
   e="$epochs"; ((quick)) && e="${e:-3}"
   if [[ -n "$e" ]]; then nf_args+=(--epochs "$e"); pt_args+=(--epochs "$e"); fi
   if ((quick)); then l="$(limit_for "$n")"; nf_args+=(--limit "$l"); pt_args+=(--limit "$l"); fi
@@ -123,6 +126,16 @@ for i in "${!files[@]}"; do
 done
 echo "load after: $(uptime | sed 's/.*load average/load average/')" >&2
 echo >&2
+
+if ((infer)); then
+  echo "== batch-1 inference: NetForge engine vs ONNX Runtime (1 thread each)" >&2
+  if dotnet build -c Release -nologo -v q "$root/bench/NetForge.Bench" >"$work/bench-build.log" 2>&1; then
+    dotnet "$root/bench/NetForge.Bench/bin/Release/net10.0/NetForge.Bench.dll" infer --iterations 2000 "${files[@]}" | grep -v '^infer '
+    echo
+  else
+    echo "   bench build failed; see $work/bench-build.log" >&2
+  fi
+fi
 
 report=("$work")
 ((quick)) || report+=(--accuracy)

@@ -9,12 +9,15 @@ using NetForge.Bench;
 using NetForge.Train.Kernels;
 
 // Usage: dotnet run -c Release --project bench/NetForge.Bench -- gemm [--quick] [--all-shapes] [--threshold]
+//        dotnet run -c Release --project bench/NetForge.Bench -- infer [--threads N] [--iterations N] [spec.yaml...]
 //   gemm              BenchmarkDotNet (in-process, short job) over every shape, 1 and 2 threads, then a GFLOP/s table
 //   gemm --quick      a Stopwatch loop over a few shapes (add --all-shapes for all): seconds instead of minutes
 //   gemm --threshold  1 vs 2 threads on growing cubes, to place Gemm's single-thread threshold (m·n·k)
+//   infer             batch-1 inference latency: NetForge's engine vs ONNX Runtime on the exported model, per seed spec
+if (args.Length > 0 && args[0] == "infer") return InferenceLatency.Run(args[1..]);
 if (args.Length == 0 || args[0] != "gemm")
 {
-    Console.Error.WriteLine("usage: NetForge.Bench gemm [--quick] [--all-shapes] [--threshold]");
+    Console.Error.WriteLine("usage: NetForge.Bench gemm [--quick] [--all-shapes] [--threshold] | infer [--threads N] [--iterations N] [spec.yaml...]");
     return 2;
 }
 if (args.Contains("--threshold"))

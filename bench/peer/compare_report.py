@@ -51,7 +51,8 @@ def netforge_result(d):
     hist = read_json(os.path.join(d, "nf", "history.json"))
     metrics = read_json(os.path.join(d, "nf", "metrics.json"))
     launch = read_float(os.path.join(d, "nf.launch"))
-    r = dict(speed=None, acc=None, rss=peak_rss_mb(os.path.join(d, "nf.time")), startup=None, epochs=0, params=None)
+    r = dict(speed=None, acc=None, rss=peak_rss_mb(os.path.join(d, "nf.time")), startup=None, epochs=0, params=None,
+             alloc=None, gc=None)
     if not hist:
         r["rss"] = None
     else:
@@ -60,6 +61,9 @@ def netforge_result(d):
     if metrics:
         r["acc"] = metrics.get("test_accuracy")
         r["params"] = metrics.get("parameter_count")
+        a, g = metrics.get("allocated_bytes_per_step"), metrics.get("gc_pause_fraction")
+        r["alloc"] = a if isinstance(a, (int, float)) else None     # NaN is written as the string "NaN"
+        r["gc"] = g * 100 if isinstance(g, (int, float)) else None
     marker = os.path.join(d, "nf", "spec.resolved.yaml")
     if launch is not None and os.path.exists(marker):
         r["startup"] = os.stat(marker).st_mtime - launch
@@ -105,13 +109,14 @@ def main(argv):
                      f"pytorch {fmt(pt['speed'], '.0f', 'n/a')} samples/s, ratio {fmt(ratio, '.2f', 'n/a')}")
 
     head = ["spec", "epochs", "NetForge samples/s", "PyTorch samples/s", "ratio", "NF peak RSS MB", "PT peak RSS MB",
-            "NF startup s", "PT startup s"]
+            "NF startup s", "PT startup s", "NF alloc B/step", "NF GC %"]
     if show_acc:
         head += ["NF test acc", "PT test acc"]
     table = [head]
     for spec, nf, pt, ratio in rows:
         row = [spec, f"{nf['epochs']}/{pt['epochs']}", fmt(nf["speed"], ",.0f"), fmt(pt["speed"], ",.0f"), fmt(ratio, ".2f"),
-               fmt(nf["rss"], ",.0f"), fmt(pt["rss"], ",.0f"), fmt(nf["startup"], ".2f"), fmt(pt["startup"], ".2f")]
+               fmt(nf["rss"], ",.0f"), fmt(pt["rss"], ",.0f"), fmt(nf["startup"], ".2f"), fmt(pt["startup"], ".2f"),
+               fmt(nf["alloc"], ",.0f"), fmt(nf["gc"], ".2f")]
         if show_acc:
             row += [fmt(nf["acc"], ".4f"), fmt(pt["acc"], ".4f")]
         table.append(row)

@@ -113,8 +113,13 @@ public static class RunFiles
         return sb.ToString();
     }
 
-    /// <summary>What <c>metrics.json</c> holds.</summary>
-    public sealed record RunMetrics(double TestAccuracy, double TestLoss, int Epochs, double SamplesPerSecond, long ParameterCount, long TrainableParameterCount, string Status);
+    /// <summary>
+    /// What <c>metrics.json</c> holds. <paramref name="AllocatedBytesPerStep"/> and <paramref name="GcPauseFraction"/>
+    /// cover the training loops of the epochs after the first one of the process (the warm-up), or the first when it
+    /// is the only one: managed bytes allocated per step (all threads) and the share of that time spent in GC pauses.
+    /// </summary>
+    public sealed record RunMetrics(double TestAccuracy, double TestLoss, int Epochs, double SamplesPerSecond, long ParameterCount, long TrainableParameterCount, string Status,
+        double AllocatedBytesPerStep = double.NaN, double GcPauseFraction = double.NaN);
 
     public static void WriteMetrics(string runDirectory, RunMetrics metrics) =>
         WriteAtomic(Path.Combine(runDirectory, Metrics), JsonSerializer.Serialize(metrics, Json));

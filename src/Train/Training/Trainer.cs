@@ -135,6 +135,7 @@ public sealed class Trainer
         double trainSeconds = 0;
         long trainSamples = 0;
         var clock = new Stopwatch();
+        var memory = new StepMemory();
 
         for (int epoch = startEpoch; epoch < spec.Epochs && !stopped; epoch++)
         {
@@ -145,6 +146,7 @@ public sealed class Trainer
             double lossSum = 0;
             long correct = 0, seen = 0;
             var lastReport = TimeSpan.Zero;
+            memory.BeginEpoch();
             clock.Restart();
             for (int step = 0; step < steps; step++)
             {
@@ -193,6 +195,7 @@ public sealed class Trainer
                 }
             }
             if (status is TrainingStatus.NonFiniteLoss or TrainingStatus.NonFiniteGradient) break;
+            memory.EndEpoch(steps, clock.Elapsed);
             trainSeconds += clock.Elapsed.TotalSeconds;
             trainSamples += seen;
             double epochRate = seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
@@ -254,7 +257,7 @@ public sealed class Trainer
             ? (history[^1].ValLoss, history[^1].ValAccuracy)
             : Evaluation.Run(Network, _test);
         Persist(dir, RunFiles.Metrics, () => RunFiles.WriteMetrics(dir, new RunFiles.RunMetrics(testAcc, testLoss, history.Count, samplesPerSecond,
-            _graph.ParameterCount, _graph.TrainableParameterCount, status.ToString())));
+            _graph.ParameterCount, _graph.TrainableParameterCount, status.ToString(), memory.AllocatedBytesPerStep, memory.GcPauseFraction)));
         return new TrainingResult(status, message, history, testLoss, testAcc, samplesPerSecond, dir);
     }
 
@@ -398,5 +401,44 @@ public sealed class Trainer
             TensorPrimitives.ConvertChecked<byte, float>(pixels.AsSpan(index * size, size), x.AsSpan(i * size, size));
             y[i] = labels[index];
         }
+    }
+
+    /// <summary>
+    /// Managed allocations and GC pauses inside the training loops (not evaluation or checkpoints), over every epoch
+    /// after the first one this process ran (JIT and buffer warm-up), or over the first one when it is the only one.
+    /// </summary>
+    private sealed class StepMemory
+    {
+        private long _bytes, _steps, _startBytes, _firstBytes, _firstSteps;
+        private TimeSpan _pause, _time, _startPause, _firstPause, _firstTime;
+        private int _epochs;
+
+        public void BeginEpoch()
+        {
+            _startBytes = GC.GetTotalAllocatedBytes(precise: true);
+            _startPause = GC.GetTotalPauseDuration();
+        }
+
+        public void EndEpoch(int steps, TimeSpan elapsed)
+        {
+            long bytes = GC.GetTotalAllocatedBytes(precise: true) - _startBytes;
+            var pause = GC.GetTotalPauseDuration() - _startPause;
+            if (_epochs++ == 0)
+            {
+                (_firstBytes, _firstSteps, _firstPause, _firstTime) = (bytes, steps, pause, elapsed);
+                return;
+            }
+            (_bytes, _steps, _pause, _time) = (_bytes + bytes, _steps + steps, _pause + pause, _time + elapsed);
+        }
+
+        private bool Warm => _epochs > 1;
+
+        public double AllocatedBytesPerStep => _epochs == 0 ? double.NaN
+            : Warm ? (double)_bytes / Math.Max(_steps, 1) : (double)_firstBytes / Math.Max(_firstSteps, 1);
+
+        public double GcPauseFraction => _epochs == 0 ? double.NaN
+            : Warm ? _pause / Max(_time) : _firstPause / Max(_firstTime);
+
+        private static TimeSpan Max(TimeSpan t) => t > TimeSpan.Zero ? t : TimeSpan.FromTicks(1);
     }
 }

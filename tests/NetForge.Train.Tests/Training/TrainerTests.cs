@@ -43,6 +43,7 @@ public class TrainerTests
         Assert.Equal(4, metrics.Epochs);
         Assert.Equal(12 * 16 + 12 + 3 * 12 + 3, metrics.ParameterCount);
         Assert.Equal(result.History.Select(h => h.Loss), RunFiles.ReadHistory(tmp.Path).Select(h => h.Loss));
+        Assert.True(metrics.AllocatedBytesPerStep >= 0 && metrics.GcPauseFraction >= 0);
     }
 
     [Fact]
@@ -232,5 +233,29 @@ public class TrainerTests
         public void OnBatch(BatchProgress progress) { }
         public void OnEpochEnd(EpochRecord record, TrainingPlan plan) { }
         public void OnMessage(string message) => messages.Add(message);
+    }
+}
+
+/// <summary>
+/// Alone in the process (a non-parallel collection): the allocation counter is process-wide, so other tests running at
+/// the same time would be counted too.
+/// </summary>
+[CollectionDefinition(nameof(TrainerMemoryTests), DisableParallelization = true)]
+public sealed class TrainerMemoryCollection;
+
+[Collection(nameof(TrainerMemoryTests))]
+public class TrainerMemoryTests
+{
+    [Fact]
+    public void After_the_warm_up_epoch_a_step_allocates_nothing_and_the_gc_never_pauses_training()
+    {
+        using var tmp = RepoPaths.NewTemp();
+        var trainer = new Trainer(TinyModels.Mlp(TinyModels.Adam(epochs: 4)), TinyModels.Data(600, seed: 1), TinyModels.Data(200, seed: 2),
+            new TrainerOptions { RunDirectory = tmp.Path, Threads = 2, WriteResolvedSpec = false });
+        Assert.Equal(TrainingStatus.Completed, trainer.Run().Status);
+        var metrics = RunFiles.ReadMetrics(tmp.Path);
+        // metrics.json records both for the benchmark; a few bytes per epoch come from the stopwatch and the observer.
+        Assert.InRange(metrics.AllocatedBytesPerStep, 0, 64);
+        Assert.InRange(metrics.GcPauseFraction, 0, 0.01);
     }
 }
