@@ -85,10 +85,14 @@ public static class RunReport
             Test = results,
             Mistakes = mistakes,
             Parity = FindParity(runDirectory),
-            Status = metrics?.Status.Replace('_', ' ') ?? (history.Count > 0 ? "incomplete (no metrics.json: the run did not finish)" : "not trained yet"),
+            Status = metrics is not null ? Words(metrics.Status) : history.Count > 0 ? "incomplete (no metrics.json: the run did not finish)" : "not trained yet",
         };
         return new RunReportResult(model, epochs);
     }
+
+    /// <summary>"EarlyStopped" → "early stopped".</summary>
+    internal static string Words(string status) =>
+        string.Concat(status.Select((c, i) => char.IsUpper(c) ? (i > 0 ? " " : "") + char.ToLowerInvariant(c) : c.ToString()));
 
     /// <summary>Renders <paramref name="model"/> and writes it atomically to <c>&lt;run&gt;/report.html</c>; returns the path.</summary>
     public static string Write(string runDirectory, ReportModel model)
