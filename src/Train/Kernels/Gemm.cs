@@ -34,6 +34,11 @@ public static unsafe class Gemm
     internal const int Kc = 256;
     /// <summary>Rows of A packed per block (a multiple of every MR).</summary>
     internal const int Mc = 144;
+    /// <summary>
+    /// Largest row range computed panel by panel (A packed once per reduction block, each B panel packed or read just
+    /// before its row tiles): the batch sizes of the specs (128, 200) and every filter count fit.
+    /// </summary>
+    internal const int PanelRows = 256;
     /// <summary>Columns of B packed per block (a multiple of every NR).</summary>
     internal const int Nc = 2048;
     /// <summary>
@@ -56,6 +61,10 @@ public static unsafe class Gemm
         : Isa.Scalar;
 
     [ThreadStatic] private static Isa? t_forcedIsa;
+
+
+    /// <summary>Test/bench switch: in the panel-by-panel path, read full panels of a row-major B in place (default) instead of packing them.</summary>
+    internal static bool DirectB { get; set; } = true;
 
     /// <summary>
     /// Test switch, per calling thread: when set, <see cref="Multiply"/> calls made from this thread use this family
@@ -175,6 +184,8 @@ public static unsafe class Gemm
     {
         private readonly float* _c, _a, _b;
         private readonly int _m, _n, _k, _mr, _nr;
+        /// <summary>Row stride of B when not transposed (n).</summary>
+        private readonly int _ldb;
         private readonly bool _transA, _transB, _accumulate;
         private readonly Isa _isa;
         public bool SplitRows;
@@ -185,6 +196,7 @@ public static unsafe class Gemm
             _transA = transA; _transB = transB; _accumulate = accumulate; _isa = isa;
             _mr = MrOf(isa); _nr = NrOf(isa);
             SplitRows = false;
+            _ldb = n;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -211,7 +223,16 @@ public static unsafe class Gemm
                 {
                     int kc = (int)((long)_k * (q + 1) / kBlocks) - pc;
                     bool overwrite = pc == 0 && !_accumulate;
-                    GemmPacking.PackB(packB, _b, _n, _k, _transB, pc, kc, jc, nc, nr);
+                    if (i1 - i0 <= PanelRows)
+                    {
+                        // Few rows (≤ PanelRows: every conv and batch-sized product here): pack A once, then pack each
+                        // B panel just before its row tiles use it, so the panel is still in L1 instead of coming back
+                        // from a multi-MB packed block. Same tiles, same per-element arithmetic.
+                        PanelByPanel(i0, i1 - i0, jc, nc, pc, kc, overwrite, packA, packB, tile);
+                        pc += kc;
+                        continue;
+                    }
+                    GemmPacking.PackB(packB, _b, _ldb, _k, _transB, pc, kc, jc, nc, nr);
                     for (int ic = i0; ic < i1; ic += Mc)
                     {
                         int mc = Math.Min(Mc, i1 - ic);
@@ -229,6 +250,11 @@ public static unsafe class Gemm
                                 {
                                     MicroKernel(kc, aPanel, bPanel, cTile, n, overwrite);
                                 }
+                                else if (mrEff == 4 && nrEff == nr && _isa == Isa.Vector512)
+                                {
+                                    // 4 valid rows of an 8-row panel (m = 36 filters): straight into C, no scratch.
+                                    GemmMicroKernels.Kernel512Half(kc, aPanel, bPanel, cTile, n, overwrite);
+                                }
                                 else
                                 {
                                     MicroKernel(kc, aPanel, bPanel, tile, nr, overwrite: true);
@@ -238,6 +264,47 @@ public static unsafe class Gemm
                         }
                     }
                     pc += kc;
+                }
+            }
+        }
+
+        /// <summary>C[ic..ic+mc, jc..jc+nc] for reduction block [pc, pc+kc): A packed once, B one panel at a time.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private readonly void PanelByPanel(int ic, int mc, int jc, int nc, int pc, int kc, bool overwrite, float* packA, float* packB, float* tile)
+        {
+            int mr = _mr, nr = _nr, n = _n;
+            GemmPacking.PackA(packA, _a, _m, _k, _transA, ic, mc, pc, kc, mr);
+            for (int jr = 0; jr < nc; jr += nr)
+            {
+                int nrEff = Math.Min(nr, nc - jr);
+                // A full 32-column panel of a row-major B (NN, NT with transA) is read in place: its rows are already
+                // the kernel's per-step vectors, and with few row tiles packing it would cost a good part of the product.
+                bool direct = DirectB && !_transB && nrEff == nr && _isa == Isa.Vector512 && (mc % mr == 0 || mc % mr == 4);
+                float* bPanel = direct ? _b + (long)pc * _ldb + jc + jr : packB;
+                if (!direct) GemmPacking.PackB(packB, _b, _ldb, _k, _transB, pc, kc, jc + jr, nrEff, nr);
+                for (int ir = 0; ir < mc; ir += mr)
+                {
+                    int mrEff = Math.Min(mr, mc - ir);
+                    float* aPanel = packA + (long)ir * kc;
+                    float* cTile = _c + (long)(ic + ir) * n + jc + jr;
+                    if (direct)
+                    {
+                        if (mrEff == mr) GemmMicroKernels.Kernel512Strided(kc, aPanel, bPanel, _ldb, cTile, n, overwrite);
+                        else GemmMicroKernels.Kernel512HalfStrided(kc, aPanel, bPanel, _ldb, cTile, n, overwrite);
+                    }
+                    else if (mrEff == mr && nrEff == nr)
+                    {
+                        MicroKernel(kc, aPanel, packB, cTile, n, overwrite);
+                    }
+                    else if (mrEff == 4 && nrEff == nr && _isa == Isa.Vector512)
+                    {
+                        GemmMicroKernels.Kernel512Half(kc, aPanel, packB, cTile, n, overwrite);
+                    }
+                    else
+                    {
+                        MicroKernel(kc, aPanel, packB, tile, nr, overwrite: true);
+                        MergeTile(cTile, n, tile, nr, mrEff, nrEff, overwrite);
+                    }
                 }
             }
         }
@@ -261,8 +328,14 @@ public static unsafe class Gemm
             for (int r = 0; r < rows; r++)
             {
                 float* cr = c + (long)r * ldc, tr = tile + r * ldt;
-                if (overwrite) for (int j = 0; j < cols; j++) cr[j] = tr[j];
-                else for (int j = 0; j < cols; j++) cr[j] = tr[j] + cr[j];
+                int j = 0;
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    if (overwrite) for (; j + 8 <= cols; j += 8) Vector256.Store(Vector256.Load(tr + j), cr + j);
+                    else for (; j + 8 <= cols; j += 8) Vector256.Store(Vector256.Load(tr + j) + Vector256.Load(cr + j), cr + j);
+                }
+                if (overwrite) for (; j < cols; j++) cr[j] = tr[j];
+                else for (; j < cols; j++) cr[j] = tr[j] + cr[j];
             }
         }
     }
@@ -273,7 +346,7 @@ public static unsafe class Gemm
         [ThreadStatic] private static PackBuffers? t_instance;
 
         private const int MaxMr = 16, MaxNr = 32;
-        private readonly float[] _a = GC.AllocateUninitializedArray<float>((Mc + MaxMr) * Kc + 16, pinned: true);
+        private readonly float[] _a = GC.AllocateUninitializedArray<float>((Math.Max(Mc, PanelRows) + MaxMr) * Kc + 16, pinned: true);
         private readonly float[] _b = GC.AllocateUninitializedArray<float>((Nc + MaxNr) * Kc + 16, pinned: true);
         private readonly float[] _tile = GC.AllocateUninitializedArray<float>(MaxMr * MaxNr + 16, pinned: true);
 

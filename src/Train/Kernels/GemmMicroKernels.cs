@@ -92,6 +92,169 @@ internal static unsafe class GemmMicroKernels
         }
     }
 
+    /// <summary>
+    /// AVX-512 edge micro-kernel: the first 4 rows of an 8×32 tile (an 8-row A panel whose last 4 rows are padding,
+    /// e.g. m = 36 filters). Same FMA chain and store rule per element as <see cref="Kernel512"/>, half the work of
+    /// running the full tile into scratch and merging.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Kernel512Half(int kc, float* a, float* b, float* c, int ldc, bool overwrite)
+    {
+        Vector512<float> c0_0 = default; Vector512<float> c0_1 = default;
+        Vector512<float> c1_0 = default; Vector512<float> c1_1 = default;
+        Vector512<float> c2_0 = default; Vector512<float> c2_1 = default;
+        Vector512<float> c3_0 = default; Vector512<float> c3_1 = default;
+        Vector512<float> ar;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(b + 0);
+            Vector512<float> b1 = Vector512.Load(b + 16);
+            ar = Vector512.Create(a[0]);
+            c0_0 = Avx512F.FusedMultiplyAdd(ar, b0, c0_0);
+            c0_1 = Avx512F.FusedMultiplyAdd(ar, b1, c0_1);
+            ar = Vector512.Create(a[1]);
+            c1_0 = Avx512F.FusedMultiplyAdd(ar, b0, c1_0);
+            c1_1 = Avx512F.FusedMultiplyAdd(ar, b1, c1_1);
+            ar = Vector512.Create(a[2]);
+            c2_0 = Avx512F.FusedMultiplyAdd(ar, b0, c2_0);
+            c2_1 = Avx512F.FusedMultiplyAdd(ar, b1, c2_1);
+            ar = Vector512.Create(a[3]);
+            c3_0 = Avx512F.FusedMultiplyAdd(ar, b0, c3_0);
+            c3_1 = Avx512F.FusedMultiplyAdd(ar, b1, c3_1);
+            a += Mr512;
+            b += 32;
+        }
+        if (overwrite)
+        {
+            c0_0.Store(c + 0 * ldc + 0); c0_1.Store(c + 0 * ldc + 16);
+            c1_0.Store(c + 1 * ldc + 0); c1_1.Store(c + 1 * ldc + 16);
+            c2_0.Store(c + 2 * ldc + 0); c2_1.Store(c + 2 * ldc + 16);
+            c3_0.Store(c + 3 * ldc + 0); c3_1.Store(c + 3 * ldc + 16);
+        }
+        else
+        {
+            (c0_0 + Vector512.Load(c + 0 * ldc + 0)).Store(c + 0 * ldc + 0); (c0_1 + Vector512.Load(c + 0 * ldc + 16)).Store(c + 0 * ldc + 16);
+            (c1_0 + Vector512.Load(c + 1 * ldc + 0)).Store(c + 1 * ldc + 0); (c1_1 + Vector512.Load(c + 1 * ldc + 16)).Store(c + 1 * ldc + 16);
+            (c2_0 + Vector512.Load(c + 2 * ldc + 0)).Store(c + 2 * ldc + 0); (c2_1 + Vector512.Load(c + 2 * ldc + 16)).Store(c + 2 * ldc + 16);
+            (c3_0 + Vector512.Load(c + 3 * ldc + 0)).Store(c + 3 * ldc + 0); (c3_1 + Vector512.Load(c + 3 * ldc + 16)).Store(c + 3 * ldc + 16);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Kernel512"/> reading B unpacked: step p uses the 32 floats at <c>b + p·ldb</c> (a row of a row-major
+    /// [k×n] B), so full panels of an NN product need no packing. Same FMA chain and store rule per element.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Kernel512Strided(int kc, float* a, float* b, long ldb, float* c, int ldc, bool overwrite)
+    {
+        Vector512<float> c0_0 = default; Vector512<float> c0_1 = default;
+        Vector512<float> c1_0 = default; Vector512<float> c1_1 = default;
+        Vector512<float> c2_0 = default; Vector512<float> c2_1 = default;
+        Vector512<float> c3_0 = default; Vector512<float> c3_1 = default;
+        Vector512<float> c4_0 = default; Vector512<float> c4_1 = default;
+        Vector512<float> c5_0 = default; Vector512<float> c5_1 = default;
+        Vector512<float> c6_0 = default; Vector512<float> c6_1 = default;
+        Vector512<float> c7_0 = default; Vector512<float> c7_1 = default;
+        Vector512<float> ar;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(b + 0);
+            Vector512<float> b1 = Vector512.Load(b + 16);
+            ar = Vector512.Create(a[0]);
+            c0_0 = Avx512F.FusedMultiplyAdd(ar, b0, c0_0);
+            c0_1 = Avx512F.FusedMultiplyAdd(ar, b1, c0_1);
+            ar = Vector512.Create(a[1]);
+            c1_0 = Avx512F.FusedMultiplyAdd(ar, b0, c1_0);
+            c1_1 = Avx512F.FusedMultiplyAdd(ar, b1, c1_1);
+            ar = Vector512.Create(a[2]);
+            c2_0 = Avx512F.FusedMultiplyAdd(ar, b0, c2_0);
+            c2_1 = Avx512F.FusedMultiplyAdd(ar, b1, c2_1);
+            ar = Vector512.Create(a[3]);
+            c3_0 = Avx512F.FusedMultiplyAdd(ar, b0, c3_0);
+            c3_1 = Avx512F.FusedMultiplyAdd(ar, b1, c3_1);
+            ar = Vector512.Create(a[4]);
+            c4_0 = Avx512F.FusedMultiplyAdd(ar, b0, c4_0);
+            c4_1 = Avx512F.FusedMultiplyAdd(ar, b1, c4_1);
+            ar = Vector512.Create(a[5]);
+            c5_0 = Avx512F.FusedMultiplyAdd(ar, b0, c5_0);
+            c5_1 = Avx512F.FusedMultiplyAdd(ar, b1, c5_1);
+            ar = Vector512.Create(a[6]);
+            c6_0 = Avx512F.FusedMultiplyAdd(ar, b0, c6_0);
+            c6_1 = Avx512F.FusedMultiplyAdd(ar, b1, c6_1);
+            ar = Vector512.Create(a[7]);
+            c7_0 = Avx512F.FusedMultiplyAdd(ar, b0, c7_0);
+            c7_1 = Avx512F.FusedMultiplyAdd(ar, b1, c7_1);
+            a += 8;
+            b += ldb;
+        }
+        if (overwrite)
+        {
+            c0_0.Store(c + 0 * ldc + 0); c0_1.Store(c + 0 * ldc + 16);
+            c1_0.Store(c + 1 * ldc + 0); c1_1.Store(c + 1 * ldc + 16);
+            c2_0.Store(c + 2 * ldc + 0); c2_1.Store(c + 2 * ldc + 16);
+            c3_0.Store(c + 3 * ldc + 0); c3_1.Store(c + 3 * ldc + 16);
+            c4_0.Store(c + 4 * ldc + 0); c4_1.Store(c + 4 * ldc + 16);
+            c5_0.Store(c + 5 * ldc + 0); c5_1.Store(c + 5 * ldc + 16);
+            c6_0.Store(c + 6 * ldc + 0); c6_1.Store(c + 6 * ldc + 16);
+            c7_0.Store(c + 7 * ldc + 0); c7_1.Store(c + 7 * ldc + 16);
+        }
+        else
+        {
+            (c0_0 + Vector512.Load(c + 0 * ldc + 0)).Store(c + 0 * ldc + 0); (c0_1 + Vector512.Load(c + 0 * ldc + 16)).Store(c + 0 * ldc + 16);
+            (c1_0 + Vector512.Load(c + 1 * ldc + 0)).Store(c + 1 * ldc + 0); (c1_1 + Vector512.Load(c + 1 * ldc + 16)).Store(c + 1 * ldc + 16);
+            (c2_0 + Vector512.Load(c + 2 * ldc + 0)).Store(c + 2 * ldc + 0); (c2_1 + Vector512.Load(c + 2 * ldc + 16)).Store(c + 2 * ldc + 16);
+            (c3_0 + Vector512.Load(c + 3 * ldc + 0)).Store(c + 3 * ldc + 0); (c3_1 + Vector512.Load(c + 3 * ldc + 16)).Store(c + 3 * ldc + 16);
+            (c4_0 + Vector512.Load(c + 4 * ldc + 0)).Store(c + 4 * ldc + 0); (c4_1 + Vector512.Load(c + 4 * ldc + 16)).Store(c + 4 * ldc + 16);
+            (c5_0 + Vector512.Load(c + 5 * ldc + 0)).Store(c + 5 * ldc + 0); (c5_1 + Vector512.Load(c + 5 * ldc + 16)).Store(c + 5 * ldc + 16);
+            (c6_0 + Vector512.Load(c + 6 * ldc + 0)).Store(c + 6 * ldc + 0); (c6_1 + Vector512.Load(c + 6 * ldc + 16)).Store(c + 6 * ldc + 16);
+            (c7_0 + Vector512.Load(c + 7 * ldc + 0)).Store(c + 7 * ldc + 0); (c7_1 + Vector512.Load(c + 7 * ldc + 16)).Store(c + 7 * ldc + 16);
+        }
+    }
+
+    /// <summary><see cref="Kernel512Half"/> reading B unpacked (row stride <paramref name="ldb"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Kernel512HalfStrided(int kc, float* a, float* b, long ldb, float* c, int ldc, bool overwrite)
+    {
+        Vector512<float> c0_0 = default; Vector512<float> c0_1 = default;
+        Vector512<float> c1_0 = default; Vector512<float> c1_1 = default;
+        Vector512<float> c2_0 = default; Vector512<float> c2_1 = default;
+        Vector512<float> c3_0 = default; Vector512<float> c3_1 = default;
+        Vector512<float> ar;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(b + 0);
+            Vector512<float> b1 = Vector512.Load(b + 16);
+            ar = Vector512.Create(a[0]);
+            c0_0 = Avx512F.FusedMultiplyAdd(ar, b0, c0_0);
+            c0_1 = Avx512F.FusedMultiplyAdd(ar, b1, c0_1);
+            ar = Vector512.Create(a[1]);
+            c1_0 = Avx512F.FusedMultiplyAdd(ar, b0, c1_0);
+            c1_1 = Avx512F.FusedMultiplyAdd(ar, b1, c1_1);
+            ar = Vector512.Create(a[2]);
+            c2_0 = Avx512F.FusedMultiplyAdd(ar, b0, c2_0);
+            c2_1 = Avx512F.FusedMultiplyAdd(ar, b1, c2_1);
+            ar = Vector512.Create(a[3]);
+            c3_0 = Avx512F.FusedMultiplyAdd(ar, b0, c3_0);
+            c3_1 = Avx512F.FusedMultiplyAdd(ar, b1, c3_1);
+            a += Mr512;
+            b += ldb;
+        }
+        if (overwrite)
+        {
+            c0_0.Store(c + 0 * ldc + 0); c0_1.Store(c + 0 * ldc + 16);
+            c1_0.Store(c + 1 * ldc + 0); c1_1.Store(c + 1 * ldc + 16);
+            c2_0.Store(c + 2 * ldc + 0); c2_1.Store(c + 2 * ldc + 16);
+            c3_0.Store(c + 3 * ldc + 0); c3_1.Store(c + 3 * ldc + 16);
+        }
+        else
+        {
+            (c0_0 + Vector512.Load(c + 0 * ldc + 0)).Store(c + 0 * ldc + 0); (c0_1 + Vector512.Load(c + 0 * ldc + 16)).Store(c + 0 * ldc + 16);
+            (c1_0 + Vector512.Load(c + 1 * ldc + 0)).Store(c + 1 * ldc + 0); (c1_1 + Vector512.Load(c + 1 * ldc + 16)).Store(c + 1 * ldc + 16);
+            (c2_0 + Vector512.Load(c + 2 * ldc + 0)).Store(c + 2 * ldc + 0); (c2_1 + Vector512.Load(c + 2 * ldc + 16)).Store(c + 2 * ldc + 16);
+            (c3_0 + Vector512.Load(c + 3 * ldc + 0)).Store(c + 3 * ldc + 0); (c3_1 + Vector512.Load(c + 3 * ldc + 16)).Store(c + 3 * ldc + 16);
+        }
+    }
+
     /// <summary>AVX-512 micro-kernel for n ≤ 16: a 16×16 tile of C in 16 zmm accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Kernel512Narrow(int kc, float* a, float* b, float* c, int ldc, bool overwrite)

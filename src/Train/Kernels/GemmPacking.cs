@@ -98,6 +98,27 @@ internal static unsafe class GemmPacking
                 for (; p + 8 <= kc; p += 8) Transpose8x8(src + r * srcStride + p, srcStride, dst + (long)p * ld + r, ld);
                 CopyTransposedScalar(dst, ld, src, srcStride, r, r + 8, p, kc);
             }
+            if (r < rows && r + 8 <= ld)
+            {
+                // The last 1..7 rows and the padding rows after them in one 8×8 transpose with zero rows: no scalar
+                // column copy and no strided zero fill (thin operands: n = 10 classes, 25 patch rows).
+                int valid = rows - r, p = 0;
+                for (; p + 8 <= kc; p += 8) TransposePartial8x8(src + r * srcStride + p, srcStride, valid, dst + (long)p * ld + r, ld);
+                for (; p < kc; p++)
+                {
+                    float* d = dst + (long)p * ld + r;
+                    int q = 0;
+                    for (; q < valid; q++) d[q] = src[(r + q) * srcStride + p];
+                    for (; q < 8; q++) d[q] = 0f;
+                }
+                r += 8;
+                for (int z = r; z < ld; z++)
+                {
+                    float* d = dst + z;
+                    for (int q = 0; q < kc; q++) d[(long)q * ld] = 0f;
+                }
+                return;
+            }
             for (; r + 4 <= rows; r += 4)
             {
                 int p = 0;
@@ -132,6 +153,40 @@ internal static unsafe class GemmPacking
         Vector256<float> r2 = Avx.LoadVector256(src + 2 * ss), r3 = Avx.LoadVector256(src + 3 * ss);
         Vector256<float> r4 = Avx.LoadVector256(src + 4 * ss), r5 = Avx.LoadVector256(src + 5 * ss);
         Vector256<float> r6 = Avx.LoadVector256(src + 6 * ss), r7 = Avx.LoadVector256(src + 7 * ss);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ds, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * ds, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * ds, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * ds, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * ds, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * ds, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * ds, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
+    /// <summary>
+    /// Like <see cref="Transpose8x8"/> for the first <paramref name="valid"/> (1..7) rows only; the other rows read as
+    /// zeros (never loaded), so the 8 written columns end in zeros.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransposePartial8x8(float* src, long ss, int valid, float* dst, long ds)
+    {
+        Vector256<float> z = Vector256<float>.Zero;
+        Vector256<float> r0 = Avx.LoadVector256(src);
+        Vector256<float> r1 = valid > 1 ? Avx.LoadVector256(src + ss) : z;
+        Vector256<float> r2 = valid > 2 ? Avx.LoadVector256(src + 2 * ss) : z;
+        Vector256<float> r3 = valid > 3 ? Avx.LoadVector256(src + 3 * ss) : z;
+        Vector256<float> r4 = valid > 4 ? Avx.LoadVector256(src + 4 * ss) : z;
+        Vector256<float> r5 = valid > 5 ? Avx.LoadVector256(src + 5 * ss) : z;
+        Vector256<float> r6 = valid > 6 ? Avx.LoadVector256(src + 6 * ss) : z;
+        Vector256<float> r7 = z;
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
         Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
         Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);

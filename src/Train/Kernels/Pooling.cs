@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NetForge.Train.Kernels.Parallel;
 
 namespace NetForge.Train.Kernels;
@@ -95,7 +97,17 @@ public static unsafe class Pooling
                 for (int y = 0; y < oh; y++)
                 {
                     int top = inBase + 2 * y * width;
-                    for (int q = 0; q < ow; q++)
+                    int q = 0;
+                    if (Avx512F.IsSupported && ow >= 8)
+                    {
+                        // 8 windows per step; the last step overlaps the previous one (same windows, same values).
+                        for (; q < ow; q += 8) Max2x2x8(x, top + 2 * Math.Min(q, ow - 8), width, o + y * ow + Math.Min(q, ow - 8), a + y * ow + Math.Min(q, ow - 8));
+                    }
+                    else if (Avx2.IsSupported && ow >= 4)
+                    {
+                        for (; q < ow; q += 4) Max2x2x4(x, top + 2 * Math.Min(q, ow - 4), width, o + y * ow + Math.Min(q, ow - 4), a + y * ow + Math.Min(q, ow - 4));
+                    }
+                    for (; q < ow; q++)
                     {
                         int i0 = top + 2 * q, i2 = i0 + width;
                         int best = i0;
@@ -108,6 +120,57 @@ public static unsafe class Pooling
                     }
                 }
             }
+
+        // The scalar rule with the window's current winner value w (instead of MathF.Max's running max, which differs
+        // from it only by the sign of a zero, invisible to '>'; both are NaN once a NaN has been taken):
+        // take = v > w | v is NaN; w = take ? v : w; best = take ? index : best. Output = w, the element itself.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Max2x2x8(float* x, int i0, int width, float* o, int* a)
+        {
+            var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+            Vector512<float> t = Avx512F.PermuteVar16x32(Vector512.Load(x + i0), even);
+            Vector512<float> u = Avx512F.PermuteVar16x32(Vector512.Load(x + i0 + width), even);
+            Vector256<int> index = Vector256.Create(i0) + Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+            Vector256<float> w = t.GetLower();
+            Vector256<int> best = index;
+            Take8(t.GetUpper(), index + Vector256<int>.One, ref w, ref best);
+            Take8(u.GetLower(), index + Vector256.Create(width), ref w, ref best);
+            Take8(u.GetUpper(), index + Vector256.Create(width + 1), ref w, ref best);
+            w.Store(o);
+            best.Store(a);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Take8(Vector256<float> v, Vector256<int> index, ref Vector256<float> w, ref Vector256<int> best)
+        {
+            Vector256<float> take = Vector256.GreaterThan(v, w) | ~Vector256.Equals(v, v);
+            w = Vector256.ConditionalSelect(take, v, w);
+            best = Vector256.ConditionalSelect(take.AsInt32(), index, best);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Max2x2x4(float* x, int i0, int width, float* o, int* a)
+        {
+            var even = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+            Vector256<float> t = Avx2.PermuteVar8x32(Vector256.Load(x + i0), even);
+            Vector256<float> u = Avx2.PermuteVar8x32(Vector256.Load(x + i0 + width), even);
+            Vector128<int> index = Vector128.Create(i0) + Vector128.Create(0, 2, 4, 6);
+            Vector128<float> w = t.GetLower();
+            Vector128<int> best = index;
+            Take4(t.GetUpper(), index + Vector128<int>.One, ref w, ref best);
+            Take4(u.GetLower(), index + Vector128.Create(width), ref w, ref best);
+            Take4(u.GetUpper(), index + Vector128.Create(width + 1), ref w, ref best);
+            w.Store(o);
+            best.Store(a);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Take4(Vector128<float> v, Vector128<int> index, ref Vector128<float> w, ref Vector128<int> best)
+        {
+            Vector128<float> take = Vector128.GreaterThan(v, w) | ~Vector128.Equals(v, v);
+            w = Vector128.ConditionalSelect(take, v, w);
+            best = Vector128.ConditionalSelect(take.AsInt32(), index, best);
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static void Step(float v, int index, ref float max, ref int best)
@@ -133,11 +196,83 @@ public static unsafe class Pooling
     private static void MaxBackwardRange(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<int> argmax, int b0, int b1, in ConvGeometry g)
     {
         int perSample = g.Channels * g.OutPlane;
+        if (IsMax2x2(g) && 2 * g.OutH == g.Height && 2 * g.OutW == g.Width && g.OutW >= 4 && Avx2.IsSupported)
+        {
+            fixed (float* dx = dInput, dy = dOutput)
+            fixed (int* a = argmax)
+                MaxBackward2x2(dx, dy, a, b0, b1, g);
+            return;
+        }
         for (int b = b0; b < b1; b++)
         {
             var dx = dInput.Slice(b * g.InputSize, g.InputSize);
             dx.Clear();
             for (int o = b * perSample, end = o + perSample; o < end; o++) dx[argmax[o]] += dOutput[o];
+        }
+    }
+
+    /// <summary>
+    /// The 2×2 stride-2 backward when the windows tile the input exactly: every input element belongs to one window, so
+    /// instead of clearing dInput and scattering, each window's four elements are written once: (+0 + dy) at the
+    /// argmax (the bits of the scatter-add onto a cleared buffer: -0 becomes +0, NaN stays) and +0 elsewhere.
+    /// 8 (AVX-512) or 4 (AVX2) windows per step; a short last step overlaps the previous one (same values).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxBackward2x2(float* dInput, float* dOutput, int* argmax, int b0, int b1, in ConvGeometry g)
+    {
+        int oh = g.OutH, ow = g.OutW, width = g.Width, inPlane = g.InPlane, outPlane = oh * ow, channels = g.Channels;
+        bool wide = Avx512F.IsSupported && ow >= 8;
+        for (int b = b0; b < b1; b++)
+            for (int c = 0; c < channels; c++)
+            {
+                float* dx = dInput + (long)b * g.InputSize;
+                long o0 = (long)(b * channels + c) * outPlane;
+                int inBase = c * inPlane;
+                for (int y = 0; y < oh; y++)
+                {
+                    int top = inBase + 2 * y * width;
+                    long row = o0 + y * ow;
+                    if (wide)
+                        for (int q = 0; q < ow; q += 8)
+                        {
+                            int qq = Math.Min(q, ow - 8);
+                            Scatter8(dx, top + 2 * qq, width, dOutput + row + qq, argmax + row + qq);
+                        }
+                    else
+                        for (int q = 0; q < ow; q += 4)
+                        {
+                            int qq = Math.Min(q, ow - 4);
+                            Scatter4(dx, top + 2 * qq, width, dOutput + row + qq, argmax + row + qq);
+                        }
+                }
+            }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Scatter8(float* dx, int i0, int width, float* dy, int* a)
+        {
+            Vector256<float> v = Vector256.Load(dy) + Vector256<float>.Zero;
+            Vector256<int> best = Vector256.Load(a), index = Vector256.Create(i0) + Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+            Vector256<float> tl = v & Vector256.Equals(best, index).AsSingle();
+            Vector256<float> tr = v & Vector256.Equals(best, index + Vector256<int>.One).AsSingle();
+            Vector256<float> bl = v & Vector256.Equals(best, index + Vector256.Create(width)).AsSingle();
+            Vector256<float> br = v & Vector256.Equals(best, index + Vector256.Create(width + 1)).AsSingle();
+            var interleave = Vector512.Create(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+            Avx512F.PermuteVar16x32(Vector512.Create(tl, tr), interleave).Store(dx + i0);
+            Avx512F.PermuteVar16x32(Vector512.Create(bl, br), interleave).Store(dx + i0 + width);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Scatter4(float* dx, int i0, int width, float* dy, int* a)
+        {
+            Vector128<float> v = Vector128.Load(dy) + Vector128<float>.Zero;
+            Vector128<int> best = Vector128.Load(a), index = Vector128.Create(i0) + Vector128.Create(0, 2, 4, 6);
+            Vector128<float> tl = v & Vector128.Equals(best, index).AsSingle();
+            Vector128<float> tr = v & Vector128.Equals(best, index + Vector128<int>.One).AsSingle();
+            Vector128<float> bl = v & Vector128.Equals(best, index + Vector128.Create(width)).AsSingle();
+            Vector128<float> br = v & Vector128.Equals(best, index + Vector128.Create(width + 1)).AsSingle();
+            var interleave = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+            Avx2.PermuteVar8x32(Vector256.Create(tl, tr), interleave).Store(dx + i0);
+            Avx2.PermuteVar8x32(Vector256.Create(bl, br), interleave).Store(dx + i0 + width);
         }
     }
 

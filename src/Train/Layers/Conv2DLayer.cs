@@ -7,7 +7,8 @@ namespace NetForge.Train.Layers;
 /// <summary>
 /// 2-D convolution with fused bias + activation (<see cref="Conv2DKernels"/>): y = f(W ⊛ x + b).
 /// Forward keeps nothing extra (backward recomputes im2col per sample group, cheaper than storing B col matrices);
-/// Backward: dZ = f'(y) ⊙ dY, dW/db accumulated over fixed sample groups in order, dX = col2im(Wᵀ·dZ).
+/// Backward: dZ = f'(y) ⊙ dY, dW/db accumulated over fixed sample groups in order, dX = col2im(Wᵀ·dZ) — for relu and
+/// linear all in one pass per group (<see cref="Conv2DKernels.BackwardFused"/>, same bits), else in three passes.
 /// </summary>
 internal sealed class Conv2DLayer : ILayer
 {
@@ -35,7 +36,7 @@ internal sealed class Conv2DLayer : ILayer
         OutputSize = _filters * _g.OutPlane;
         _col = new float[Conv2DKernels.WorkspaceSize(_g, _filters, maxBatch, threads)];
         _partials = new float[Conv2DKernels.PartialsSize(_filters, _g, maxBatch)];
-        _dZ = _activation == Activation.Linear ? [] : new float[maxBatch * OutputSize];
+        _dZ = _activation is Activation.Linear or Activation.Relu ? [] : new float[maxBatch * OutputSize];
     }
 
     public LayerNode Node { get; }
@@ -49,6 +50,13 @@ internal sealed class Conv2DLayer : ILayer
 
     public void Backward(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> output, int batch, bool needInputGradient)
     {
+        if (_activation is Activation.Relu or Activation.Linear)
+        {
+            // One pass per sample group: relu' gathered into the GEMM staging, dW, db and dX together (same bits).
+            Conv2DKernels.BackwardFused(dInput, _store.Grad(_weight), _bias is null ? default : _store.Grad(_bias), dOutput, output, input,
+                _store.Value(_weight), batch, _filters, _g, _activation, needInputGradient, _col, _partials, _threads);
+            return;
+        }
         ReadOnlySpan<float> dZ = dOutput;
         if (_activation != Activation.Linear)
         {

@@ -32,7 +32,14 @@ public static class WorkerPool
     public const int MaxThreads = 64;
 
     // How long an idle worker spins before sleeping: covers the gap between a training step's kernel calls.
-    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 10_000; // 100 µs
+    private static long s_spinTicks = System.Diagnostics.Stopwatch.Frequency / 10_000; // 100 µs
+
+    /// <summary>Test/bench knob: how long an idle worker spins before sleeping, in microseconds (default 100).</summary>
+    internal static int SpinMicroseconds
+    {
+        get => (int)(Volatile.Read(ref s_spinTicks) * 1_000_000 / System.Diagnostics.Stopwatch.Frequency);
+        set => Volatile.Write(ref s_spinTicks, System.Diagnostics.Stopwatch.Frequency * Math.Max(0, value) / 1_000_000);
+    }
 
     private static readonly object GrowLock = new();
     private static Worker[] s_workers = [];
@@ -180,14 +187,14 @@ public static class WorkerPool
         }
 
         /// <summary>
-        /// Spins for up to <see cref="SpinTicks"/> (back-to-back kernel calls then start without a kernel wake-up),
+        /// Spins for up to <see cref="SpinMicroseconds"/> (back-to-back kernel calls then start without a kernel wake-up),
         /// then sleeps on the semaphore. The sleeping flag is set before re-checking the ticket and cleared by
         /// exactly one side (worker or caller), so a release is neither lost nor left over.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void WaitForTicket(int seen)
         {
-            long spinUntil = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+            long spinUntil = System.Diagnostics.Stopwatch.GetTimestamp() + Volatile.Read(ref s_spinTicks);
             var spinner = new SpinWait();
             while (Volatile.Read(ref _ticket) == seen)
             {
