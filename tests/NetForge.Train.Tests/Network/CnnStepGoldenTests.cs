@@ -30,41 +30,7 @@ public class CnnStepGoldenTests
         Assert.Equal(expected, one);
     }
 
-    /// <summary>Two full batches and one partial batch (57 samples: odd im2col groups) on seeded pseudo-pixels.</summary>
-    private static string RunSpec(ModelGraph graph, int threads)
-    {
-        int maxBatch = graph.Train.BatchSize;
-        var net = new Train.Network(graph, maxBatch, threads);
-        var store = net.Parameters;
-        Train.Initializers.Initializers.Apply(store, (ulong)graph.Train.Seed);
-        var optimizer = Optimizer.Create(graph.Train.Optimizer, store);
-        var rng = new System.Random(graph.Train.Seed);
-        var x = new float[maxBatch * net.InputSize];
-        var y = new int[maxBatch];
-        using var sha = SHA256.Create();
-        int[] batches = [maxBatch, maxBatch, 57];
-        for (int step = 0; step < batches.Length; step++)
-        {
-            int b = batches[step];
-            // Sparse pixels with exact ties (0 and repeated values): max-pool tie rules and relu zeros are exercised.
-            for (int i = 0; i < b * net.InputSize; i++) x[i] = rng.Next(3) == 0 ? 0f : rng.Next(256);
-            for (int i = 0; i < b; i++) y[i] = rng.Next(net.NumClasses);
-            store.ZeroGrad();
-            var r = net.TrainStep(x.AsSpan(0, b * net.InputSize), y.AsSpan(0, b), b, Random.CounterRng.Stream(99, (ulong)step, 0));
-            sha.TransformBlock(BitConverter.GetBytes(r.Loss), 0, 8, null, 0);
-            sha.TransformBlock(BitConverter.GetBytes(r.Correct), 0, 4, null, 0);
-            optimizer.Step((float)graph.Train.Optimizer.LearningRate);
-        }
-        Append(sha, store.Grads);
-        Append(sha, store.Values);
-        Append(sha, optimizer.State);
-        sha.TransformFinalBlock([], 0, 0);
-        return Convert.ToHexString(sha.Hash!)[..16];
-    }
-
-    private static void Append(SHA256 sha, ReadOnlySpan<float> values)
-    {
-        byte[] bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(values).ToArray();
-        sha.TransformBlock(bytes, 0, bytes.Length, null, 0);
-    }
+    /// <summary>Two full batches and one partial batch (57 samples: odd im2col groups); a third of the pixels are 0 (max-pool ties, relu zeros).</summary>
+    private static string RunSpec(ModelGraph graph, int threads) =>
+        GoldenSteps.Hash(graph, threads, graph.Train.BatchSize, [graph.Train.BatchSize, graph.Train.BatchSize, 57], zeroOneIn: 3);
 }

@@ -93,8 +93,8 @@ public class MlpStepGoldenTests
             optimizer.Step((float)(spec.LearningRate / (1 + 0.1 * step)));
         }
         using var sha = SHA256.Create();
-        Append(sha, store.Values);
-        Append(sha, optimizer.State);
+        GoldenSteps.Append(sha, store.Values);
+        GoldenSteps.Append(sha, optimizer.State);
         sha.TransformFinalBlock([], 0, 0);
         Assert.Equal(expected, Convert.ToHexString(sha.Hash!)[..16]);
     }
@@ -150,39 +150,5 @@ public class MlpStepGoldenTests
     }
 
     /// <summary>Four full batches of 128 and one partial batch of 100 on seeded pseudo-pixels, the spec's optimizer and seed.</summary>
-    private static string RunSpec(ModelGraph graph, int threads)
-    {
-        const int maxBatch = 128;
-        var net = new Train.Network(graph, maxBatch, threads);
-        var store = net.Parameters;
-        Train.Initializers.Initializers.Apply(store, (ulong)graph.Train.Seed);
-        var optimizer = Optimizer.Create(graph.Train.Optimizer, store);
-        var rng = new System.Random(graph.Train.Seed);
-        var x = new float[maxBatch * net.InputSize];
-        var y = new int[maxBatch];
-        using var sha = SHA256.Create();
-        int[] batches = [128, 128, 128, 128, 100];
-        for (int step = 0; step < batches.Length; step++)
-        {
-            int b = batches[step];
-            for (int i = 0; i < b * net.InputSize; i++) x[i] = rng.Next(4) == 0 ? 0f : rng.Next(256);
-            for (int i = 0; i < b; i++) y[i] = rng.Next(net.NumClasses);
-            store.ZeroGrad();
-            var r = net.TrainStep(x.AsSpan(0, b * net.InputSize), y.AsSpan(0, b), b, Random.CounterRng.Stream(99, (ulong)step, 0));
-            sha.TransformBlock(BitConverter.GetBytes(r.Loss), 0, 8, null, 0);
-            sha.TransformBlock(BitConverter.GetBytes(r.Correct), 0, 4, null, 0);
-            optimizer.Step((float)graph.Train.Optimizer.LearningRate);
-        }
-        Append(sha, store.Grads);
-        Append(sha, store.Values);
-        Append(sha, optimizer.State);
-        sha.TransformFinalBlock([], 0, 0);
-        return Convert.ToHexString(sha.Hash!)[..16];
-    }
-
-    private static void Append(SHA256 sha, ReadOnlySpan<float> values)
-    {
-        byte[] bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(values).ToArray();
-        sha.TransformBlock(bytes, 0, bytes.Length, null, 0);
-    }
+    private static string RunSpec(ModelGraph graph, int threads) => GoldenSteps.Hash(graph, threads, 128, [128, 128, 128, 128, 100], zeroOneIn: 4);
 }
