@@ -238,9 +238,10 @@ public sealed class FaultTests
     public void A_second_trainer_on_the_same_folder_fails_fast_and_the_first_completes()
     {
         using var dir = new TempDir();
-        string spec = dir.Write("tiny.yaml", Specs.TinyDropout(epochs: 4));
+        // Long enough (300 epochs, ~6 s) that the first cannot finish while the second process starts (~0.6 s).
+        string spec = dir.Write("tiny.yaml", Specs.TinyDropout(epochs: 300));
         string run = dir.File("run");
-        using var first = Netforge.Start("train", spec, "--out", run, "--limit", "3000", "--threads", "1", "--quiet");
+        using var first = Netforge.Start("train", spec, "--out", run, "--limit", "3000", "--threads", "1", "--quiet", "--no-report");
         var stdout = first.StandardOutput.ReadToEndAsync();
         var stderr = first.StandardError.ReadToEndAsync();
         var clock = Stopwatch.StartNew();
@@ -256,7 +257,7 @@ public sealed class FaultTests
         first.WaitForExit();
         var done = Netforge.Kill(first, stdout, stderr);   // already exited: only collects the output
         Assert.True(done.ExitCode == 0, done.ToString());
-        Assert.Equal(4, RunCheckpoints.LoadLatest(run).State.EpochsCompleted);
+        Assert.Equal(300, RunCheckpoints.LoadLatest(run).State.EpochsCompleted);
     }
 }
 
