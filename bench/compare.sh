@@ -9,7 +9,8 @@
 #   --epochs N override the epochs of both engines (default: the spec's; with --quick: 3)
 #   --keep     keep the work folder (run folders, logs, /usr/bin/time reports) and print where it is
 #   --install  when packages are missing and this runs as root: apt-get install them
-#   --no-infer skip the batch-1 inference table (NetForge's engine vs ONNX Runtime on the exported model)
+#   --no-infer skip the batch-1 inference table (NetForge's engine vs ONNX Runtime on the exported model) and
+#              the per-layer convolution table (NetForge vs PyTorch's oneDNN, cnn and cnn_keras only)
 #
 # Each spec runs `./netforge train SPEC --out <tmp> --threads 2 --quiet` and then the PyTorch peer
 # (bench/peer/train_peer.py) under the fair configuration (bench/README.md): Debian's /usr/bin/python3
@@ -132,6 +133,21 @@ if ((infer)); then
   if dotnet build -c Release -nologo -v q "$root/bench/NetForge.Bench" >"$work/bench-build.log" 2>&1; then
     dotnet "$root/bench/NetForge.Bench/bin/Release/net10.0/NetForge.Bench.dll" infer --iterations 2000 "${files[@]}" | grep -v '^infer '
     echo
+    conv_specs=()
+    for n in "${names[@]}"; do [[ "$n" == cnn || "$n" == cnn_keras ]] && conv_specs+=("$n"); done
+    if ((${#conv_specs[@]})); then
+      echo "== conv layers (conv + relu) inside training steps at the spec's batch size, $THREADS threads: NetForge vs PyTorch (oneDNN)" >&2
+      dotnet "$root/bench/NetForge.Bench/bin/Release/net10.0/NetForge.Bench.dll" conv --threads "$THREADS" "${conv_specs[@]}" >"$work/conv-nf.txt" || true
+      "${peer_env[@]}" "$PY" "$here/peer/conv_layers.py" --threads "$THREADS" "${conv_specs[@]}" >"$work/conv-pt.txt" 2>"$work/conv-pt.err" || true
+      # lines: conv <spec> <in->out> <kxk>: forward <ms> ms, backward <ms> ms
+      awk 'FNR == NR { pt[$2 " " $3 " " $4] = $6 " " $9; next }
+           FNR == 1 { print "| spec | layer | NetForge fwd ms | NetForge bwd ms | PyTorch fwd ms | PyTorch bwd ms | fwd+bwd ratio PyTorch/NetForge |"
+                      print "|---|---|---:|---:|---:|---:|---:|" }
+           { k = $2 " " $3 " " $4; split(pt[k], p, " "); r = (p[1] + p[2]) / ($6 + $9)
+             sub(":", "", $4); printf "| %s | %s %s | %s | %s | %s | %s | %.2f |\n", $2, $3, $4, $6, $9, p[1], p[2], r }' \
+        "$work/conv-pt.txt" "$work/conv-nf.txt"
+      echo
+    fi
   else
     echo "   bench build failed; see $work/bench-build.log" >&2
   fi

@@ -14,10 +14,12 @@ using NetForge.Train.Kernels;
 //   gemm --quick      a Stopwatch loop over a few shapes (add --all-shapes for all): seconds instead of minutes
 //   gemm --threshold  1 vs 2 threads on growing cubes, to place Gemm's single-thread threshold (m·n·k)
 //   infer             batch-1 inference latency: NetForge's engine vs ONNX Runtime on the exported model, per seed spec
+//   conv              per-layer forward/backward ms of the CNN specs' conv layers in training steps (beside bench/peer/conv_layers.py)
 if (args.Length > 0 && args[0] == "infer") return InferenceLatency.Run(args[1..]);
+if (args.Length > 0 && args[0] == "conv") return ConvLayers.Run(args[1..]);
 if (args.Length == 0 || args[0] != "gemm")
 {
-    Console.Error.WriteLine("usage: NetForge.Bench gemm [--quick] [--all-shapes] [--threshold] | infer [--threads N] [--iterations N] [spec.yaml...]");
+    Console.Error.WriteLine("usage: NetForge.Bench gemm [--quick] [--all-shapes] [--threshold] | infer [--threads N] [--iterations N] [spec.yaml...] | conv [--threads N] [--steps N] [cnn] [cnn_keras]");
     return 2;
 }
 if (args.Contains("--threshold"))
