@@ -30,9 +30,7 @@ internal static class EvaluateCommand
     {
         if (threads is < 1 or > 64) throw new CliException($"--threads must be in 1..64, got {threads}", ExitCodes.Usage);
         if (batchSize is < 1 or > 65536) throw new CliException($"--batch-size must be in 1..65536, got {batchSize}", ExitCodes.Usage);
-        if (!Directory.Exists(runDir)) throw new CliException($"run folder {runDir} not found (train one with 'netforge train <spec>')");
-        string specPath = Path.Combine(runDir, RunFiles.ResolvedSpec);
-        if (!File.Exists(specPath)) throw new CliException($"{runDir} is not a run folder: {RunFiles.ResolvedSpec} is missing");
+        string specPath = CliContext.RunFolderSpec(runDir);
         var graph = CliContext.LoadSpec(specPath);
         var network = new Network(graph, batchSize, threads);
         var state = RunCheckpoints.LoadParameters(runDir, network.Parameters, context.Progress);

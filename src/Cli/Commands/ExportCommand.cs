@@ -39,9 +39,7 @@ internal static class ExportCommand
 
     internal static int Run(CliContext context, string runDir, string? output, int opset, InputDType inputDType)
     {
-        if (!Directory.Exists(runDir)) throw new CliException($"run folder {runDir} not found (train one with 'netforge train <spec>')");
-        string specPath = Path.Combine(runDir, RunFiles.ResolvedSpec);
-        if (!File.Exists(specPath)) throw new CliException($"{runDir} is not a run folder: {RunFiles.ResolvedSpec} is missing");
+        string specPath = CliContext.RunFolderSpec(runDir);
         var graph = SpecCompiler.Load(specPath);
 
         var (state, tensors, checkpoint) = RunCheckpoints.LoadLatest(runDir, context.Progress);

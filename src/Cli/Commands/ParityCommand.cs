@@ -42,9 +42,7 @@ internal static class ParityCommand
 
     internal static int Run(CliContext context, string runDir, string? modelPath, int? limit, string? dataDir, ParityOptions options)
     {
-        if (!Directory.Exists(runDir)) throw new CliException($"run folder {runDir} not found (train one with 'netforge train <spec>')");
-        string specPath = Path.Combine(runDir, RunFiles.ResolvedSpec);
-        if (!File.Exists(specPath)) throw new CliException($"{runDir} is not a run folder: {RunFiles.ResolvedSpec} is missing");
+        string specPath = CliContext.RunFolderSpec(runDir);
         modelPath ??= Path.Combine(runDir, ExportCommand.DefaultFileName);
         if (!File.Exists(modelPath)) throw new CliException($"{modelPath} not found (export it with 'netforge export {runDir}')");
 
