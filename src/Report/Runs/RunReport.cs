@@ -129,11 +129,9 @@ public static class RunReport
         var names = labels.Count == classes ? labels : [.. Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture))];
         var confusion = new long[classes * classes];
         var wrong = new List<(int Index, int Label, int Predicted, float P, float PTrue)>();
-        var (loss, accuracy) = Evaluation.Run(network, test, confusion, (index, label, probabilities) =>
+        var (loss, accuracy) = Evaluation.Run(network, test, confusion, (index, label, predicted, probabilities) =>
         {
-            int best = 0;
-            for (int c = 1; c < probabilities.Length; c++) if (probabilities[c] > probabilities[best]) best = c;
-            if (best != label) wrong.Add((index, label, best, probabilities[best], probabilities[label]));
+            if (predicted != label) wrong.Add((index, label, predicted, probabilities[predicted], probabilities[label]));
         });
 
         var mistakes = wrong

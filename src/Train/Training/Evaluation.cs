@@ -2,8 +2,9 @@ using NetForge.Data;
 
 namespace NetForge.Train.Training;
 
-/// <summary>Receives each sample's class probabilities during <see cref="Evaluation.Run"/> (index into the set, true label).</summary>
-public delegate void SampleObserver(int index, int label, ReadOnlySpan<float> probabilities);
+/// <summary>Receives each sample during <see cref="Evaluation.Run"/>: index into the set, true label, predicted class (the
+/// confusion matrix's column: the first most probable) and the class probabilities.</summary>
+public delegate void SampleObserver(int index, int label, int predicted, ReadOnlySpan<float> probabilities);
 
 /// <summary>Inference over a whole set in batches: mean loss, accuracy and, on request, a confusion matrix.</summary>
 public static class Evaluation
@@ -48,7 +49,7 @@ public static class Evaluation
                 int best = 0;
                 for (int c = 1; c < classes; c++) if (row[c] > row[best]) best = c;
                 if (!confusion.IsEmpty) confusion[y[i] * classes + best]++;
-                observe?.Invoke(start + i, y[i], row);
+                observe?.Invoke(start + i, y[i], best, row);
             }
         }
         return (lossSum / set.Count, (double)correct / set.Count);
