@@ -18,13 +18,13 @@ internal static class ConvLayers
 {
     public static int Run(string[] args)
     {
-        int threads = Option(args, "--threads", 2);
-        int steps = Option(args, "--steps", 30);
+        int threads = BenchArgs.Int(args, "--threads", 2);
+        int steps = BenchArgs.Int(args, "--steps", 30);
         var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)).ToList();
         if (names.Count == 0) names = ["cnn", "cnn_keras"];
         foreach (string name in names)
         {
-            var graph = SpecCompiler.Load(Path.Combine(InferenceLatency.RepoRoot(), "specs", name + ".yaml"));
+            var graph = SpecCompiler.Load(BenchArgs.SeedSpec(name));
             int batch = graph.Train.BatchSize;
             var network = new Network(graph, batch, threads);
             Initializers.Apply(network.Parameters, (ulong)graph.Train.Seed);
@@ -62,11 +62,5 @@ internal static class ConvLayers
     {
         values.Sort();
         return values.Count == 0 ? double.NaN : values[values.Count / 2];
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

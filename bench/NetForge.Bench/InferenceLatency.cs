@@ -22,10 +22,10 @@ internal static class InferenceLatency
 
     public static int Run(string[] args)
     {
-        int threads = Option(args, "--threads", 1);
-        int iterations = Option(args, "--iterations", 2000);
+        int threads = BenchArgs.Int(args, "--threads", 1);
+        int iterations = BenchArgs.Int(args, "--iterations", 2000);
         var specs = args.Where(a => a.EndsWith(".yaml", StringComparison.Ordinal)).ToList();
-        if (specs.Count == 0) specs = [.. SeedSpecs.Select(s => Path.Combine(RepoRoot(), "specs", s + ".yaml"))];
+        if (specs.Count == 0) specs = [.. SeedSpecs.Select(BenchArgs.SeedSpec)];
 
         Console.WriteLine($"batch-1 inference, {threads} thread(s), {iterations} calls each after warm-up; ONNX Runtime {OrtLibrary.Version}");
         Console.WriteLine("| spec | engine median µs | engine p10–p90 | ONNX Runtime median µs | ORT p10–p90 | engine / ORT |");
@@ -78,20 +78,5 @@ internal static class InferenceLatency
         }
         Array.Sort(samples);
         return (samples[iterations / 2], samples[iterations / 10], samples[iterations * 9 / 10]);
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    internal static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NetForge.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("NetForge.sln not found above " + AppContext.BaseDirectory);
     }
 }
