@@ -78,32 +78,6 @@ internal static class Specs
         """;
 }
 
-/// <summary>A temp folder deleted at dispose.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "netforge-reliability-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public string Write(string name, string text)
-    {
-        string path = File(name);
-        System.IO.File.WriteAllText(path, text.Replace("\r\n", "\n", StringComparison.Ordinal));
-        return path;
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-}
-
 internal static class CheckpointAssert
 {
     /// <summary>Every checkpoint file in <paramref name="runDir"/> (latest, prev, next) loads and verifies.</summary>
