@@ -76,13 +76,7 @@ internal static class PredictCommand
         for (int start = 0; start < items.Count; start += Chunk)
         {
             int n = Math.Min(Chunk, items.Count - start);
-            var batch = new float[n * input.Size];
-            for (int i = 0; i < n; i++)
-            {
-                var pixels = items[start + i].Pixels;
-                for (int j = 0; j < pixels.Length; j++) batch[i * input.Size + j] = pixels[j];   // raw 0-255: NetForge models scale in the graph
-            }
-            float[] probabilities = input.IsUInt8 ? RunUInt8(session, input, items, start, n) : session.Predict(batch, n);
+            float[] probabilities = input.IsUInt8 ? RunUInt8(session, input, items, start, n) : RunFloat(session, input, items, start, n);
             int classes = probabilities.Length / n;
             for (int i = 0; i < n; i++)
             {
@@ -114,6 +108,18 @@ internal static class PredictCommand
                 return new InputShape(info.Name, (int)side, (int)side, [1, d[1]], uint8);
             throw new CliException($"{modelPath}: input '{info.Name}' is {info.TypeAndShape}; predict needs [N, 1, H, W] or [N, H·W] with a square H·W (one gray channel)");
         }
+    }
+
+    /// <summary>Raw 0–255 values as float32: NetForge models scale in the graph.</summary>
+    private static float[] RunFloat(InferenceSession session, InputShape input, List<Item> items, int start, int n)
+    {
+        var batch = new float[n * input.Size];
+        for (int i = 0; i < n; i++)
+        {
+            var pixels = items[start + i].Pixels;
+            for (int j = 0; j < pixels.Length; j++) batch[i * input.Size + j] = pixels[j];
+        }
+        return session.Predict(batch, n);
     }
 
     private static float[] RunUInt8(InferenceSession session, InputShape input, List<Item> items, int start, int n)
