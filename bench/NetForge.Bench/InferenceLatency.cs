@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using NetForge.Export;
 using NetForge.Runtime;
 using NetForge.Spec;
@@ -10,11 +12,19 @@ using NetForge.Train.Initializers;
 namespace NetForge.Bench;
 
 /// <summary>
-/// <c>NetForge.Bench infer [--threads N] [--iterations N] [spec.yaml...]</c>: batch-1 inference latency of each seed
-/// spec through NetForge's own engine (<see cref="Network.Predict"/>) and through ONNX Runtime 1.30 on the exported
-/// model, the two an app can embed. Same weights (glorot init from the spec's seed), same random 0–255 input, same
-/// thread count; median and 10th/90th percentiles of single calls after a warm-up. The last lines, one per spec, are
-/// <c>infer &lt;spec&gt;: engine &lt;µs&gt; us, onnxruntime &lt;µs&gt; us, ratio &lt;engine/onnxruntime&gt;</c>.
+/// <c>NetForge.Bench infer [--threads N] [--iterations N] [--batch N] [spec.yaml...]</c>: inference latency of each seed
+/// spec, same weights (glorot init from the spec's seed), same random 0–255 input, same thread count, through
+/// <list type="bullet">
+/// <item>NetForge's own engine (<see cref="Network.Predict"/>, batch 1 only: its buffers are sized for one batch);</item>
+/// <item><see cref="NetForgeModel.Predict(ReadOnlySpan{float}, int, Span{float})"/> into caller-owned buffers;</item>
+/// <item>raw ONNX Runtime, the fastest way its API offers: OrtValues over pinned buffers bound once
+/// (<see cref="OrtIoBinding"/>), then <see cref="InferenceSession.RunWithBinding(RunOptions, OrtIoBinding)"/>;</item>
+/// <item>raw ONNX Runtime the common way: <c>Run(runOptions, names, OrtValues, outputNames)</c> returning new outputs.</item>
+/// </list>
+/// Spinning is off in every ORT session (NetForgeModel's default). Median and 10th/90th percentiles of single calls
+/// after a warm-up; managed bytes allocated per NetForgeModel call. The last lines, one per spec, are
+/// <c>infer &lt;spec&gt;: engine &lt;µs&gt; us, onnxruntime &lt;µs&gt; us, ratio &lt;engine/onnxruntime&gt;</c> (batch 1) and
+/// <c>runtime &lt;spec&gt; batch &lt;N&gt;: netforge &lt;µs&gt; us, ort-binding &lt;µs&gt; us, ort-run &lt;µs&gt; us, overhead &lt;µs&gt; us, alloc &lt;B&gt; B/call</c>.
 /// </summary>
 internal static class InferenceLatency
 {
@@ -24,12 +34,13 @@ internal static class InferenceLatency
     {
         int threads = BenchArgs.Int(args, "--threads", 1);
         int iterations = BenchArgs.Int(args, "--iterations", 2000);
+        int[] batches = [1, BenchArgs.Int(args, "--batch", 1000)];
         var specs = args.Where(a => a.EndsWith(".yaml", StringComparison.Ordinal)).ToList();
         if (specs.Count == 0) specs = [.. SeedSpecs.Select(BenchArgs.SeedSpec)];
 
-        Console.WriteLine($"batch-1 inference, {threads} thread(s), {iterations} calls each after warm-up; ONNX Runtime {OrtLibrary.Version}");
-        Console.WriteLine("| spec | engine median µs | engine p10–p90 | ONNX Runtime median µs | ORT p10–p90 | engine / ORT |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"inference, {threads} thread(s), {iterations} calls each after warm-up (batch > 1: a tenth of them); ONNX Runtime {NetForgeModel.OnnxRuntimeVersion}");
+        Console.WriteLine("| spec | batch | engine median µs | NetForgeModel median µs (p10–p90) | ORT binding median µs (p10–p90) | ORT Run median µs | NetForgeModel − ORT binding | alloc B/call |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         var lines = new List<string>();
         foreach (string path in specs)
         {
@@ -37,31 +48,69 @@ internal static class InferenceLatency
             var network = new Network(graph, maxBatch: 1, threads);
             Initializers.Apply(network.Parameters, (ulong)graph.Train.Seed);
             var weights = network.Parameters.Slices.ToDictionary(s => s.Path, s => network.Parameters.Value(s).ToArray());
-            var model = OnnxExporter.Export(graph, weights, new ExportOptions());
-            using var session = new InferenceSession(model.ToByteArray(), new SessionOptions { IntraOpThreads = threads });
-
-            var random = new Random(1);
-            var input = new float[network.InputSize];
-            for (int i = 0; i < input.Length; i++) input[i] = random.Next(256);
-            var logits = new float[network.NumClasses];
-            var probabilities = new float[network.NumClasses];
-            long[] shape = [1, .. graph.Input.Shape.Select(d => (long)d)];
-            string inputName = session.Inputs[0].Name;
-
-            var engine = Time(iterations, () => network.Predict(input, 1, logits, probabilities));
-            var ort = Time(iterations, () =>
-            {
-                using var result = session.Run(inputName, input, shape, "probabilities");
-            });
+            byte[] bytes = OnnxExporter.Export(graph, weights, new ExportOptions()).ToByteArray();
+            using var model = NetForgeModel.Open(bytes, new NetForgeModelOptions { IntraOpThreads = threads }, graph.Name);
+            using var options = new SessionOptions { IntraOpNumThreads = threads };
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            using var session = new InferenceSession(bytes, options);
+            using var runOptions = new RunOptions();
+            int size = network.InputSize, classes = network.NumClasses;
             string name = graph.Name;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {engine.Median:F1} | {engine.P10:F1}–{engine.P90:F1} | {ort.Median:F1} | {ort.P10:F1}–{ort.P90:F1} | {engine.Median / ort.Median:F2} |"));
-            lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"infer {name}: engine {engine.Median:F1} us, onnxruntime {ort.Median:F1} us, ratio {engine.Median / ort.Median:F2}"));
+
+            foreach (int batch in batches)
+            {
+                int calls = batch == 1 ? iterations : Math.Max(20, iterations / 10);
+                var random = new Random(1);
+                var input = GC.AllocateArray<float>(batch * size, pinned: true);
+                for (int i = 0; i < input.Length; i++) input[i] = random.Next(256);
+                var probabilities = GC.AllocateArray<float>(batch * classes, pinned: true);
+                var logits = new float[classes];
+
+                (double Median, double P10, double P90) engine = (double.NaN, 0, 0);
+                if (batch == 1) engine = Time(calls, () => network.Predict(input, 1, logits, probabilities));
+                var nf = Time(calls, () => model.Predict(input, batch, probabilities));
+                double alloc = AllocatedPerCall(calls, () => model.Predict(input, batch, probabilities));
+
+                long[] inShape = [batch, .. graph.Input.Shape.Select(d => (long)d)];
+                using var inValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(), inShape);
+                using var outValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, probabilities.AsMemory(), [batch, classes]);
+                using var binding = session.CreateIoBinding();
+                binding.BindInput(OnnxExporter.InputName, inValue);
+                binding.BindOutput(OnnxExporter.ProbabilitiesName, outValue);
+                var ortBinding = Time(calls, () => session.RunWithBinding(runOptions, binding));
+                string[] inNames = [OnnxExporter.InputName], outNames = [OnnxExporter.ProbabilitiesName];
+                OrtValue[] inValues = [inValue];
+                var ortRun = Time(calls, () =>
+                {
+                    using var outputs = session.Run(runOptions, inNames, inValues, outNames);
+                });
+
+                double overhead = nf.Median - ortBinding.Median;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {name} | {batch} | {(batch == 1 ? engine.Median.ToString("F1", CultureInfo.InvariantCulture) : "–")} | {nf.Median:F1} ({nf.P10:F1}–{nf.P90:F1}) | {ortBinding.Median:F1} ({ortBinding.P10:F1}–{ortBinding.P90:F1}) | {ortRun.Median:F1} | {overhead:+0.00;-0.00} | {alloc:F1} |"));
+                if (batch == 1)
+                {
+                    lines.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"infer {name}: engine {engine.Median:F1} us, onnxruntime {nf.Median:F1} us, ratio {engine.Median / nf.Median:F2}"));
+                }
+
+                lines.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"runtime {name} batch {batch}: netforge {nf.Median:F2} us, ort-binding {ortBinding.Median:F2} us, ort-run {ortRun.Median:F2} us, overhead {overhead:F2} us, alloc {alloc:F1} B/call"));
+            }
         }
+
         Console.WriteLine();
         foreach (string line in lines) Console.WriteLine(line);
         return 0;
+    }
+
+    /// <summary>Managed bytes allocated per call on this thread, after the timing's warm-up.</summary>
+    private static double AllocatedPerCall(int calls, Action call)
+    {
+        call();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < calls; i++) call();
+        return (double)(GC.GetAllocatedBytesForCurrentThread() - before) / calls;
     }
 
     /// <summary>Per-call microseconds: median, 10th and 90th percentile, after a warm-up of at least 0.5 s (JIT tiering).</summary>

@@ -3,7 +3,7 @@
 //   dotnet run --project samples/EmbedDemo -- model.onnx t10k-images-idx3-ubyte [t10k-labels-idx1-ubyte] [count]
 //
 // The model takes raw 0-255 pixel values (NetForge puts the 1/255 scaling into the graph), either as [N, 784]
-// (MLPs) or [N, 1, 28, 28] (CNNs); InferenceSession.Predict shapes the batch from the model's own input.
+// (MLPs) or [N, 1, 28, 28] (CNNs); NetForgeModel reads the layout, the labels and the outputs from the model itself.
 using System.Buffers.Binary;
 using System.Globalization;
 using NetForge.Runtime;
@@ -22,44 +22,39 @@ try
     int count = args.Length > 3 ? Math.Min(int.Parse(args[3], CultureInfo.InvariantCulture), available) : available;
     int perImage = imageDims[1] * imageDims[2];
 
-    using var session = new InferenceSession(args[0]);
-    Console.WriteLine($"ONNX Runtime {OrtLibrary.Version}; model '{session.ModelMetadata.GraphName}' by {session.ModelMetadata.ProducerName}");
-    Console.WriteLine($"  input  {session.Inputs[0]}");
-    Console.WriteLine($"  output {string.Join(", ", session.Outputs)}");
-    // NetForge exports store the class names as a JSON array in the "labels" metadata entry.
-    string[]? names = session.ModelMetadata.CustomMetadata.TryGetValue("labels", out string? json)
-        ? System.Text.Json.JsonSerializer.Deserialize<string[]>(json)
-        : null;
+    using var model = NetForgeModel.Open(args[0]);
+    ModelContract contract = model.Contract;
+    Console.WriteLine($"ONNX Runtime {NetForgeModel.OnnxRuntimeVersion}; model '{contract.GraphName}' by {contract.Producer}");
+    Console.WriteLine($"  input  {contract.InputName}: {contract.InputDescription} ({contract.Layout}, scale {contract.InputScale?.ToString("G6", CultureInfo.InvariantCulture) ?? "not stated"})");
+    Console.WriteLine($"  scores {contract.ScoresOutput} ({contract.Scores}), {contract.Classes} classes: {string.Join(" ", contract.Labels)}");
+    foreach (string note in contract.Notes)
+    {
+        Console.WriteLine($"  note: {note}");
+    }
+
+    if (contract.SampleSize != perImage)
+    {
+        throw new InvalidDataException($"{args[1]}: images of {imageDims[1]}x{imageDims[2]} do not fit the model's input {contract.InputDescription}");
+    }
 
     const int Batch = 256;
-    var batch = new float[Batch * perImage];
+    var probabilities = new float[Batch * contract.Classes];   // caller-owned: NetForgeModel writes into it, no allocation per call
     int correct = 0;
     for (int start = 0; start < count; start += Batch)
     {
         int n = Math.Min(Batch, count - start);
-        for (int i = 0; i < n * perImage; i++)
-        {
-            batch[i] = pixels[start * perImage + i]; // raw 0-255: the model scales
-        }
-
-        float[] probabilities = session.Predict(batch.AsSpan(0, n * perImage), n);
-        int classes = probabilities.Length / n;
+        // Raw 0-255 bytes: the model scales them itself (float32 models get them as float values).
+        model.Predict(pixels.AsSpan(start * perImage, n * perImage), n, probabilities);
         for (int i = 0; i < n; i++)
         {
-            ReadOnlySpan<float> row = probabilities.AsSpan(i * classes, classes);
-            int best = 0;
-            for (int c = 1; c < classes; c++)
-            {
-                best = row[c] > row[best] ? c : best;
-            }
-
+            ReadOnlySpan<float> row = probabilities.AsSpan(i * contract.Classes, contract.Classes);
+            int best = NetForgeModel.ArgMax(row);
             bool known = labels.Length > start + i;
             correct += known && labels[start + i] == best ? 1 : 0;
             if (start + i < 10)
             {
-                string label = names is not null && best < names.Length ? names[best] : best.ToString(CultureInfo.InvariantCulture);
                 string truth = known ? $"  (true {labels[start + i]})" : "";
-                Console.WriteLine($"  image {start + i,5}: {label,-6} p={row[best]:F4}{truth}");
+                Console.WriteLine($"  image {start + i,5}: {contract.Labels[best],-6} p={row[best]:F4}{truth}");
             }
         }
     }
@@ -71,7 +66,7 @@ try
 
     return 0;
 }
-catch (Exception e) when (e is OnnxRuntimeException or ArgumentException or InvalidOperationException or IOException or InvalidDataException)
+catch (Exception e) when (e is ModelException or IOException or InvalidDataException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;

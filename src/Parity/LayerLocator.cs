@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using NetForge.Export;
+using Microsoft.ML.OnnxRuntime;
 using NetForge.Runtime;
 using NetForge.Spec.Graph;
 using NetForge.Train;
@@ -29,7 +30,6 @@ public static class LayerLocator
         ArgumentNullException.ThrowIfNull(network);
         count = Math.Min(count, network.MaxBatch);
         ModelGraph graph = network.Graph;
-        var model = OnnxExporter.Export(graph, ParityChecker.Weights(network), new ExportOptions { LayerOutputs = true });
         int inputSize = network.InputSize, classes = network.NumClasses;
 
         var input = new float[count * inputSize];
@@ -41,35 +41,30 @@ public static class LayerLocator
         var shape = new long[1 + graph.Input.Shape.Rank];
         shape[0] = count;
         for (int d = 0; d < graph.Input.Shape.Rank; d++) shape[d + 1] = graph.Input.Shape[d];
-        using var session = new InferenceSession(model.ToByteArray(), new SessionOptions { IntraOpThreads = 1 });
-        OrtTensor[] outputs = session.RunAll(OnnxExporter.InputName, input, shape);
-        try
+        // Every layer's output as an extra graph output: beyond the classifier contract, so ORT's own API runs it.
+        using NetForgeModel model = ParityChecker.OpenModel(model: OnnxExporter.Export(graph, ParityChecker.Weights(network), new ExportOptions { LayerOutputs = true }).ToByteArray(), threads: 1);
+        var layers = graph.Layers.Where(l => model.Session.OutputMetadata.ContainsKey(OnnxExporter.LayerOutputName(l))).ToList();
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(input, shape);
+        using var runOptions = new RunOptions();
+        using var outputs = model.Session.Run(runOptions, [OnnxExporter.InputName], [inputValue], [.. layers.Select(OnnxExporter.LayerOutputName)]);
+        var result = new List<LayerDifference>();
+        for (int i = 0; i < layers.Count; i++)
         {
-            var result = new List<LayerDifference>();
-            foreach (var layer in graph.Layers)
+            ReadOnlySpan<float> ort = outputs[i].GetTensorDataAsSpan<float>();
+            ReadOnlySpan<float> engine = network.LayerOutput(layers[i].Index);
+            int n = Math.Min(ort.Length, engine.Length);
+            double maxDiff = ort.Length == engine.Length ? 0 : double.PositiveInfinity, maxAbs = 0;
+            for (int j = 0; j < n; j++)
             {
-                var tensor = outputs.FirstOrDefault(t => t.Name == OnnxExporter.LayerOutputName(layer));
-                if (tensor is null) continue;
-                ReadOnlySpan<float> ort = tensor.Data;
-                ReadOnlySpan<float> engine = network.LayerOutput(layer.Index);
-                int n = Math.Min(ort.Length, engine.Length);
-                double maxDiff = ort.Length == engine.Length ? 0 : double.PositiveInfinity, maxAbs = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    double d = Math.Abs((double)engine[i] - ort[i]);
-                    maxDiff = Math.Max(maxDiff, double.IsNaN(d) ? double.PositiveInfinity : d);
-                    maxAbs = Math.Max(maxAbs, Math.Max(Math.Abs(engine[i]), Math.Abs(ort[i])));
-                }
-
-                result.Add(new LayerDifference(layer, maxDiff, maxAbs));
+                double d = Math.Abs((double)engine[j] - ort[j]);
+                maxDiff = Math.Max(maxDiff, double.IsNaN(d) ? double.PositiveInfinity : d);
+                maxAbs = Math.Max(maxAbs, Math.Max(Math.Abs(engine[j]), Math.Abs(ort[j])));
             }
 
-            return result;
+            result.Add(new LayerDifference(layers[i], maxDiff, maxAbs));
         }
-        finally
-        {
-            foreach (var t in outputs) t.Dispose();
-        }
+
+        return result;
     }
 
     /// <summary>The first diverging layer, or null when every layer agrees.</summary>

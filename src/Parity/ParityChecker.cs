@@ -42,17 +42,20 @@ public static class ParityChecker
         RunEngine(network, pixels, count, engineLogits, engineProbs);
 
         ModelProto proto = ParseModel(onnxModel);
-        using var session = new InferenceSession(onnxModel, new SessionOptions { IntraOpThreads = options.OrtThreads });
-        NodeInfo input = session.Inputs.Count == 1 ? session.Inputs[0]
-            : throw new ParityException($"the model has {session.Inputs.Count} inputs; NetForge models have one");
-        if (!session.Outputs.Any(o => o.Name == OnnxExporter.ProbabilitiesName) || !session.Outputs.Any(o => o.Name == OnnxExporter.LogitsName))
-            throw new ParityException($"the model needs outputs '{OnnxExporter.LogitsName}' and '{OnnxExporter.ProbabilitiesName}'; it has {string.Join(", ", session.Outputs.Select(o => o.Name))}");
+        using NetForgeModel model = OpenModel(onnxModel, options.OrtThreads);
+        ModelContract contract = model.Contract;
+        if (contract.ProbabilitiesOutput is null || contract.LogitsOutput != OnnxExporter.LogitsName)
+            throw new ParityException($"the model needs outputs '{OnnxExporter.LogitsName}' and '{OnnxExporter.ProbabilitiesName}'; it has {string.Join(", ", model.Session.OutputMetadata.Keys)}");
+        if (contract.SampleSize != inputSize || contract.Classes != classes)
+            throw new ParityException($"the model takes {contract.InputDescription} and has {contract.Classes} classes; the network takes {inputSize} values per sample and has {classes} classes");
 
         var batches = new List<BatchParity>();
         var ortArgmax = new List<int[]>();
         double maxAbsP = 0, maxRelP = 0, maxAbsL = 0, maxRelL = 0;
         var worst = new WorstSample(0, options.BatchSizes[0], 0);
-        var floatInput = input.ElementType == TensorElementType.Float ? new float[Math.Min(count, options.BatchSizes.Max()) * inputSize] : null;
+        int largest = Math.Min(count, options.BatchSizes.Max());
+        var probs = new float[largest * classes];
+        var logits = new float[largest * classes];
 
         foreach (int batchSize in options.BatchSizes)
         {
@@ -61,51 +64,29 @@ public static class ParityChecker
             for (int start = 0; start < count; start += batchSize)
             {
                 int n = Math.Min(batchSize, count - start);
-                var shape = new long[1 + network.Graph.Input.Shape.Rank];
-                shape[0] = n;
-                for (int d = 0; d < network.Graph.Input.Shape.Rank; d++) shape[d + 1] = network.Graph.Input.Shape[d];
-                ReadOnlySpan<byte> chunk = pixels.Slice(start * inputSize, n * inputSize);
-                OrtTensor[] outputs;
-                if (floatInput is not null)
+                // Raw 0-255 bytes: NetForgeModel feeds them as they are to a uint8 model, as float32 to a float one.
+                model.Predict(pixels.Slice(start * inputSize, n * inputSize), n, probs.AsSpan(0, n * classes), logits.AsSpan(0, n * classes));
+                for (int s = 0; s < n; s++)
                 {
-                    for (int i = 0; i < chunk.Length; i++) floatInput[i] = chunk[i];
-                    outputs = session.RunAll(input.Name, floatInput.AsSpan(0, chunk.Length), shape);
-                }
-                else
-                {
-                    outputs = session.RunAll(input.Name, chunk, shape);
-                }
-
-                try
-                {
-                    ReadOnlySpan<float> probs = Output(outputs, OnnxExporter.ProbabilitiesName, n * classes);
-                    ReadOnlySpan<float> logits = Output(outputs, OnnxExporter.LogitsName, n * classes);
-                    for (int s = 0; s < n; s++)
+                    int sample = start + s;
+                    var eP = engineProbs.AsSpan(sample * classes, classes);
+                    var eL = engineLogits.AsSpan(sample * classes, classes);
+                    var oP = probs.AsSpan(s * classes, classes);
+                    var oL = logits.AsSpan(s * classes, classes);
+                    double sampleAbs = 0;
+                    for (int c = 0; c < classes; c++)
                     {
-                        int sample = start + s;
-                        var eP = engineProbs.AsSpan(sample * classes, classes);
-                        var eL = engineLogits.AsSpan(sample * classes, classes);
-                        var oP = probs.Slice(s * classes, classes);
-                        var oL = logits.Slice(s * classes, classes);
-                        double sampleAbs = 0;
-                        for (int c = 0; c < classes; c++)
-                        {
-                            double dp = Diff(eP[c], oP[c]);
-                            double dl = Diff(eL[c], oL[c]);
-                            sampleAbs = Math.Max(sampleAbs, dp);
-                            bAbsP = Math.Max(bAbsP, dp);
-                            bAbsL = Math.Max(bAbsL, dl);
-                            maxRelP = Math.Max(maxRelP, dp / Math.Max(RelativeFloor, Math.Max(Math.Abs(eP[c]), Math.Abs(oP[c]))));
-                            maxRelL = Math.Max(maxRelL, dl / Math.Max(RelativeFloor, Math.Max(Math.Abs(eL[c]), Math.Abs(oL[c]))));
-                        }
-
-                        if (sampleAbs > worst.AbsDiff) worst = new WorstSample(sample, batchSize, sampleAbs);
-                        argmax[sample] = ArgMax(oP);
+                        double dp = Diff(eP[c], oP[c]);
+                        double dl = Diff(eL[c], oL[c]);
+                        sampleAbs = Math.Max(sampleAbs, dp);
+                        bAbsP = Math.Max(bAbsP, dp);
+                        bAbsL = Math.Max(bAbsL, dl);
+                        maxRelP = Math.Max(maxRelP, dp / Math.Max(RelativeFloor, Math.Max(Math.Abs(eP[c]), Math.Abs(oP[c]))));
+                        maxRelL = Math.Max(maxRelL, dl / Math.Max(RelativeFloor, Math.Max(Math.Abs(eL[c]), Math.Abs(oL[c]))));
                     }
-                }
-                finally
-                {
-                    foreach (var t in outputs) t.Dispose();
+
+                    if (sampleAbs > worst.AbsDiff) worst = new WorstSample(sample, batchSize, sampleAbs);
+                    argmax[sample] = NetForgeModel.ArgMax(oP);
                 }
             }
 
@@ -122,7 +103,7 @@ public static class ParityChecker
         for (int s = 0; s < count; s++)
         {
             var eP = engineProbs.AsSpan(s * classes, classes);
-            engineArgmax[s] = ArgMax(eP);
+            engineArgmax[s] = NetForgeModel.ArgMax(eP);
             nearTie[s] = TopTwoMargin(eP) <= maxAbsP;
         }
 
@@ -150,7 +131,7 @@ public static class ParityChecker
             SpecSha256 = Metadata(proto, "spec_sha256") ?? "",
             WeightsSha256 = WeightsSha256(network),
             ModelSha256 = OnnxModelHash.Compute(proto, ParityCertificate.MetadataKey),
-            OnnxRuntimeVersion = OrtLibrary.Version,
+            OnnxRuntimeVersion = NetForgeModel.OnnxRuntimeVersion,
             NetForgeVersion = OnnxExporter.NetForgeVersion,
             Samples = count,
             Data = dataDescription,
@@ -213,27 +194,23 @@ public static class ParityChecker
     internal static string? Metadata(ModelProto model, string key) =>
         model.MetadataProps.FirstOrDefault(p => p.Key == key)?.Value;
 
-    private static ReadOnlySpan<float> Output(OrtTensor[] outputs, string name, int expected)
+    /// <summary>Opens serialized ONNX in ONNX Runtime; its problems become a <see cref="ParityException"/>.</summary>
+    internal static NetForgeModel OpenModel(byte[] model, int threads)
     {
-        var tensor = outputs.FirstOrDefault(t => t.Name == name) ?? throw new ParityException($"ONNX Runtime returned no '{name}' output");
-        var data = tensor.Data;
-        if (data.Length != expected)
-            throw new ParityException($"output '{name}' has {data.Length} values, expected {expected}");
-        return data;
+        try
+        {
+            return NetForgeModel.Open(model, new NetForgeModelOptions { IntraOpThreads = threads }, "the ONNX model");
+        }
+        catch (ModelException ex)
+        {
+            throw new ParityException(ex.Message, ex);
+        }
     }
 
     private static double Diff(float a, float b)
     {
         double d = Math.Abs((double)a - b);
         return double.IsNaN(d) ? double.PositiveInfinity : d;
-    }
-
-    internal static int ArgMax(ReadOnlySpan<float> row)
-    {
-        int best = 0;
-        for (int c = 1; c < row.Length; c++)
-            if (row[c] > row[best]) best = c;
-        return best;
     }
 
     private static double TopTwoMargin(ReadOnlySpan<float> row)

@@ -200,9 +200,9 @@ public sealed partial class ReportAndPredictTests(TrainedRunFixture run) : IClas
     private int[] RuntimeClassify(IEnumerable<byte[]> images)
     {
         var list = images.ToList();
-        using var session = new InferenceSession(run.Model);
+        using var model = NetForgeModel.Open(run.Model);
         var batch = list.SelectMany(p => p.Select(b => (float)b)).ToArray();
-        return session.Classify(batch, list.Count);
+        return model.Classify(batch, list.Count);
     }
 
     [GeneratedRegex(@"^(?<file>.+?): (?<top>\S+) \d+\.\d\d%")]

@@ -12,7 +12,7 @@ namespace NetForge.Packaging.Tests;
 /// </summary>
 public class ApiListingTests
 {
-    private static readonly Assembly Runtime = typeof(InferenceSession).Assembly;
+    private static readonly Assembly Runtime = typeof(NetForgeModel).Assembly;
     private static string ListingPath => RepoPaths.Combine("api", "NetForge.Runtime.api.txt");
 
     [Fact]
@@ -36,10 +36,14 @@ public class ApiListingTests
     public void ListingShowsKnownMembersWithSignatures()
     {
         string listing = ApiListing.Generate(Runtime);
-        Assert.Contains("public sealed class NetForge.Runtime.InferenceSession : System.IDisposable", listing, StringComparison.Ordinal);
-        Assert.Contains("  ctor(string modelPath, NetForge.Runtime.SessionOptions? options = null)", listing, StringComparison.Ordinal);
+        Assert.Contains("public sealed class NetForge.Runtime.NetForgeModel : System.IDisposable", listing, StringComparison.Ordinal);
+        Assert.Contains("  static NetForge.Runtime.NetForgeModel Open(string path, NetForge.Runtime.NetForgeModelOptions? options = null)", listing, StringComparison.Ordinal);
         Assert.Contains("  int[] Classify(System.ReadOnlySpan<float> samples, int count)", listing, StringComparison.Ordinal);
-        Assert.DoesNotContain("OrtApiTable", listing, StringComparison.Ordinal); // internal plumbing stays internal
+        Assert.Contains("  Microsoft.ML.OnnxRuntime.InferenceSession Session { get; }", listing, StringComparison.Ordinal);
+        Assert.DoesNotContain("ModelScan", listing, StringComparison.Ordinal); // internal plumbing stays internal
+        // No NetForge type reuses a name of Microsoft.ML.OnnxRuntime's public API.
+        var ortNames = typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetExportedTypes().Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.DoesNotContain(Runtime.GetExportedTypes(), t => ortNames.Contains(t.Name));
     }
 
     [Fact]
@@ -54,7 +58,7 @@ public class ApiListingTests
 
         var missing = ApiListing.DocumentationIds(Runtime).Where(id => !documented.Contains(id)).ToList();
         Assert.True(missing.Count == 0, "public members without XML docs in NetForge.Runtime:\n" + string.Join('\n', missing));
-        Assert.Contains("T:NetForge.Runtime.InferenceSession", documented);
+        Assert.Contains("T:NetForge.Runtime.NetForgeModel", documented);
     }
 }
 

@@ -45,7 +45,7 @@ public sealed class InstallTests : IDisposable
     {
         get
         {
-            string v = typeof(InferenceSession).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+            string v = typeof(NetForgeModel).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
             int plus = v.IndexOf('+', StringComparison.Ordinal);
             return plus >= 0 ? v[..plus] : v;
         }
@@ -61,8 +61,11 @@ public sealed class InstallTests : IDisposable
         string feed = PackageFolder();
         Assert.True(File.Exists(Path.Combine(feed, $"NetForge.Tool.{Version}.nupkg")), $"NetForge.Tool.{Version}.nupkg not in {feed}");
         Assert.True(File.Exists(Path.Combine(feed, $"NetForge.Runtime.{Version}.nupkg")), $"NetForge.Runtime.{Version}.nupkg not in {feed}");
-        AssertPackageMetadata(Path.Combine(feed, $"NetForge.Runtime.{Version}.nupkg"), "lib/net10.0/NetForge.Runtime.xml", allowDependencies: false);
-        AssertPackageMetadata(Path.Combine(feed, $"NetForge.Tool.{Version}.nupkg"), "tools/net10.0/any/netforge.dll", allowDependencies: false);
+        // NetForge.Runtime depends on exactly one package, the official ONNX Runtime; the tool carries everything inside.
+        Assert.Equal(["Microsoft.ML.OnnxRuntime"], AssertPackageMetadata(Path.Combine(feed, $"NetForge.Runtime.{Version}.nupkg"), "lib/net10.0/NetForge.Runtime.xml"));
+        Assert.Empty(AssertPackageMetadata(Path.Combine(feed, $"NetForge.Tool.{Version}.nupkg"), "tools/net10.0/any/netforge.dll"));
+        // Sources: the packed NetForge packages, and this machine's NuGet package folder (laid out as a local feed), from
+        // which NuGet restores Microsoft.ML.OnnxRuntime into the private NUGET_PACKAGES: offline, and no stale NetForge.
         File.WriteAllText(Path.Combine(_temp, "nuget.config"),
             $"""
             <?xml version="1.0" encoding="utf-8"?>
@@ -70,6 +73,7 @@ public sealed class InstallTests : IDisposable
               <packageSources>
                 <clear />
                 <add key="netforge-local" value="{feed}" />
+                <add key="machine-packages" value="{MachinePackageFolder()}" />
               </packageSources>
             </configuration>
             """);
@@ -98,22 +102,24 @@ public sealed class InstallTests : IDisposable
         // A user's app: a fresh console project that references only NetForge.Runtime from the package folder.
         string app = Path.Combine(_temp, "app");
         Run("dotnet", _temp, "new", "console", "--output", app, "--name", "DigitApp", "--no-restore");
-        Run("dotnet", app, "add", "package", "NetForge.Runtime", "--version", Version, "--source", feed);
+        Run("dotnet", app, "add", "package", "NetForge.Runtime", "--version", Version);
         File.WriteAllText(Path.Combine(app, "Program.cs"), AppSource);
         string images = Path.Combine(Mnist.EnsureCached(), "t10k-images-idx3-ubyte");
         string output = Run("dotnet", app, "run", "--", model, images, "10");
         string labelsLine = output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("labels:", StringComparison.Ordinal));
         int[] appLabels = labelsLine["labels:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
 
-        // The app's packages: NetForge.Runtime only, no trainer.
+        // The app's packages: NetForge.Runtime and the official ONNX Runtime it depends on, no trainer.
         string assets = File.ReadAllText(Path.Combine(app, "obj", "project.assets.json"));
         Assert.Contains("NetForge.Runtime/" + Version, assets, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.ML.OnnxRuntime/1.32.0", assets, StringComparison.Ordinal);
         Assert.DoesNotContain("NetForge.Train", assets, StringComparison.Ordinal);
+        Assert.Contains("ONNX Runtime 1.32.0", output, StringComparison.Ordinal);
 
-        // Independent truth: the same model through InferenceSession in this process, and the true labels.
+        // Independent truth: the same model through NetForgeModel in this process, and the true labels.
         float[] pixels = ReadFirstImages(images, 10);
-        using var session = new InferenceSession(model);
-        Assert.Equal(Version, session.ModelMetadata.CustomMetadata["netforge_version"]);
+        using var session = NetForgeModel.Open(model);
+        Assert.Equal(Version, session.Contract.NetForgeVersion);
         Assert.Equal(Version, NetForge.Export.Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(model)).ProducerVersion);
         int[] expected = session.Classify(pixels, 10);
         Assert.Equal(expected, appLabels);
@@ -133,13 +139,13 @@ public sealed class InstallTests : IDisposable
         int rows = BinaryPrimitives.ReadInt32BigEndian(idx.AsSpan(8)), cols = BinaryPrimitives.ReadInt32BigEndian(idx.AsSpan(12));
         var pixels = new float[count * rows * cols];
         for (int i = 0; i < pixels.Length; i++) pixels[i] = idx[16 + i]; // raw 0-255: the model scales
-        using var session = new InferenceSession(args[0]);
-        Console.WriteLine($"model {session.ModelMetadata.GraphName}, input {session.Inputs[0]}");
-        Console.WriteLine("labels: " + string.Join(' ', session.Classify(pixels, count)));
+        using var model = NetForgeModel.Open(args[0]);
+        Console.WriteLine($"ONNX Runtime {NetForgeModel.OnnxRuntimeVersion}; model {model.Contract.GraphName}, input {model.Contract.InputDescription}");
+        Console.WriteLine("labels: " + string.Join(' ', model.Classify(pixels, count)));
         """;
 
-    /// <summary>README, MIT expression, the version, the expected file, and (for the runtime) no dependency at all.</summary>
-    private static void AssertPackageMetadata(string nupkg, string expectedFile, bool allowDependencies)
+    /// <summary>Checks README, MIT expression, the version and the expected file; returns the ids of the package's dependencies.</summary>
+    private static string[] AssertPackageMetadata(string nupkg, string expectedFile)
     {
         using var zip = System.IO.Compression.ZipFile.OpenRead(nupkg);
         var names = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
@@ -153,8 +159,7 @@ public sealed class InstallTests : IDisposable
         Assert.Equal(Version, Field("version"));
         Assert.Equal("MIT", Field("license"));
         Assert.Equal("README.md", Field("readme"));
-        if (!allowDependencies)
-            Assert.Empty(nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string?)e.Attribute("id")));
+        return [.. nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).Distinct()];
     }
 
     private static float[] ReadFirstImages(string path, int count)
@@ -162,6 +167,15 @@ public sealed class InstallTests : IDisposable
         byte[] idx = File.ReadAllBytes(path);
         int size = BinaryPrimitives.ReadInt32BigEndian(idx.AsSpan(8)) * BinaryPrimitives.ReadInt32BigEndian(idx.AsSpan(12));
         return idx.AsSpan(16, count * size).ToArray().Select(b => (float)b).ToArray();
+    }
+
+    /// <summary>This machine's NuGet global packages folder ($NUGET_PACKAGES, else ~/.nuget/packages), where the build restored ONNX Runtime.</summary>
+    private static string MachinePackageFolder()
+    {
+        string? set = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
+        string folder = !string.IsNullOrWhiteSpace(set) ? set : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        Assert.True(Directory.Exists(Path.Combine(folder, "microsoft.ml.onnxruntime")), $"{folder} holds no microsoft.ml.onnxruntime: build the solution first");
+        return folder;
     }
 
     /// <summary>$NETFORGE_PACKAGES, else pack the (already built) tool and runtime into the temp folder.</summary>

@@ -3,60 +3,98 @@ namespace NetForge.Runtime.Tests;
 public sealed class InferenceTests
 {
     [Theory]
-    [InlineData("mlp.onnx", "logits")]
-    [InlineData("mlp.onnx", "probabilities")]
-    [InlineData("cnn.onnx", "probabilities")]
-    public void Float_models_match_numpy(string model, string output)
+    [InlineData("mlp.onnx")]
+    [InlineData("cnn.onnx")]
+    public void Probabilities_match_numpy(string file)
     {
-        var f = TestModels.Expected(model);
-        using var session = new InferenceSession(TestModels.Path(model));
-        using OrtTensor result = session.Run(f.Input, f.Data, f.Shape, output);
-        Assert.Equal(output, result.Name);
-        Assert.Equal(TensorElementType.Float, result.ElementType);
-        Assert.Equal(f.Outputs[output].Shape, result.Shape);
-        Close.All(f.Outputs[output].Data, result.Data);
+        var f = TestModels.Expected(file);
+        using var model = NetForgeModel.Open(TestModels.Path(file));
+        int count = (int)f.Shape[0];
+        Close.All(f.Outputs["probabilities"].Data, model.Predict(f.Data, count));
+        var into = new float[count * 10 + 7]; // a larger caller buffer: only the first count × classes values are written
+        Array.Fill(into, -1f);
+        model.Predict(f.Data, count, into);
+        Close.All(f.Outputs["probabilities"].Data, into.AsSpan(0, count * 10));
+        Assert.All(into[(count * 10)..], v => Assert.Equal(-1f, v));
     }
 
     [Fact]
-    public void Uint8_input_model_matches_numpy()
+    public void Probabilities_and_logits_in_one_run()
+    {
+        var f = TestModels.Expected("mlp.onnx");
+        using var model = NetForgeModel.Open(TestModels.Path("mlp.onnx"));
+        var p = new float[50];
+        var l = new float[50];
+        model.Predict(f.Data, 5, p, l);
+        Close.All(f.Outputs["probabilities"].Data, p);
+        Close.All(f.Outputs["logits"].Data, l);
+    }
+
+    [Fact]
+    public void Byte_samples_equal_the_same_values_as_float()
+    {
+        var f = TestModels.Expected("cnn.onnx");
+        byte[] pixels = [.. f.Data.Select(v => (byte)v)];
+        float[] asFloat = [.. pixels.Select(b => (float)b)];
+        using var model = NetForgeModel.Open(TestModels.Path("cnn.onnx"));
+        Assert.Equal(model.Predict(asFloat, 3), model.Predict(pixels, 3));
+        Assert.Equal(model.Classify(asFloat, 3), model.Classify(pixels, 3));
+    }
+
+    [Fact]
+    public void Uint8_model_takes_bytes_and_softmaxes_its_scores()
     {
         var f = TestModels.Expected("cast_mul.onnx");
         byte[] pixels = [.. f.Data.Select(v => (byte)v)];
-        using var session = new InferenceSession(TestModels.Path("cast_mul.onnx"));
-        using OrtTensor result = session.Run("pixels", pixels, f.Shape);
-        Assert.Equal(new long[] { 2, 4 }, result.Shape);
-        Assert.Equal([0f, 0.5f, 1f, 1.5f, 63.5f, 64f, 127f, 127.5f], result.ToArray());
+        using var model = NetForgeModel.Open(TestModels.Path("cast_mul.onnx"));
+        float[] p = model.Predict(pixels, 2);
+        double[] scaled = f.Outputs["scaled"].Data;
+        for (int n = 0; n < 2; n++)
+        {
+            double[] row = scaled[(n * 4)..((n + 1) * 4)];
+            double max = row.Max(), sum = row.Sum(v => Math.Exp(v - max));
+            Close.All([.. row.Select(v => Math.Exp(v - max) / sum)], p.AsSpan(n * 4, 4));
+        }
+
+        Assert.Equal([3, 3], model.Classify(pixels, 2));
     }
 
     [Fact]
-    public void RunAll_returns_every_output_in_order()
+    public void Classify_takes_the_argmax_and_TopK_ranks_with_labels()
     {
         var f = TestModels.Expected("mlp.onnx");
-        using var session = new InferenceSession(TestModels.Path("mlp.onnx"));
-        OrtTensor[] all = session.RunAll(f.Input, f.Data, f.Shape);
-        try
+        using var model = NetForgeModel.Open(TestModels.Path("mlp.onnx"));
+        double[] expected = f.Outputs["probabilities"].Data;
+        int[] argmax = [.. Enumerable.Range(0, 5).Select(n =>
+            Array.IndexOf(expected, expected.Skip(n * 10).Take(10).Max(), n * 10) - n * 10)];
+        Assert.Equal(argmax, model.Classify(f.Data, 5));
+        var classes = new int[5];
+        model.Classify(f.Data, 5, classes);
+        Assert.Equal(argmax, classes);
+
+        ClassScore[][] top = model.TopK(f.Data, 5, k: 3);
+        for (int n = 0; n < 5; n++)
         {
-            Assert.Equal(["logits", "probabilities"], all.Select(t => t.Name));
-            Close.All(f.Outputs["logits"].Data, all[0].Data);
-            Close.All(f.Outputs["probabilities"].Data, all[1].Data);
+            var ranked = expected.Skip(n * 10).Take(10).Select((p, i) => (p, i)).OrderByDescending(t => t.p).Take(3).ToArray();
+            Assert.Equal(ranked.Select(r => r.i), top[n].Select(t => t.Class));
+            Assert.Equal(ranked.Select(r => model.Contract.Labels[r.i]), top[n].Select(t => t.Label));
         }
-        finally
-        {
-            foreach (OrtTensor t in all)
-            {
-                t.Dispose();
-            }
-        }
+
+        Assert.Equal(3, NetForgeModel.ArgMax([1f, 2f, 0f, 5f, 5f]));
+        Assert.Equal(0, NetForgeModel.ArgMax([2f, 2f]));
+        Assert.Equal([new ClassScore(1, "one", 0.5f), new ClassScore(2, "two", 0.5f)],
+            model.TopK([0f, 0.5f, 0.5f, 0, 0, 0, 0, 0, 0, 0], 2)); // ties by class index
     }
 
     [Fact]
-    public void Session_from_bytes_equals_session_from_path()
+    public void Model_from_bytes_equals_model_from_path()
     {
         var f = TestModels.Expected("cnn.onnx");
-        using var fromPath = new InferenceSession(TestModels.Path("cnn.onnx"));
-        using var fromBytes = new InferenceSession(File.ReadAllBytes(TestModels.Path("cnn.onnx")),
-            new SessionOptions { IntraOpThreads = 1, OptimizationLevel = OptimizationLevel.Disabled });
-        Assert.Equal(fromPath.Predict(f.Data, 3), fromBytes.Predict(f.Data, 3));
+        using var fromPath = NetForgeModel.Open(TestModels.Path("cnn.onnx"));
+        using var fromBytes = NetForgeModel.Open(File.ReadAllBytes(TestModels.Path("cnn.onnx")),
+            new NetForgeModelOptions { IntraOpThreads = 1, OptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_DISABLE_ALL });
+        Assert.Equal("model bytes", fromBytes.Source);
+        Close.All([.. fromPath.Predict(f.Data, 3).Select(v => (double)v)], fromBytes.Predict(f.Data, 3));
     }
 
     [Fact]
@@ -67,8 +105,9 @@ public sealed class InferenceTests
         {
             string path = Path.Combine(dir, "mod\u00e8le \u2713.onnx");
             File.Copy(TestModels.Path("mlp.onnx"), path);
-            using var session = new InferenceSession(path);
-            Assert.Equal("mlp_test", session.ModelMetadata.GraphName);
+            using var model = NetForgeModel.Open(path);
+            Assert.Equal("mlp_test", model.Contract.GraphName);
+            Assert.Equal(path, model.Source);
         }
         finally
         {
@@ -77,28 +116,14 @@ public sealed class InferenceTests
     }
 
     [Fact]
-    public void Predict_prefers_probabilities_and_Classify_takes_argmax()
-    {
-        var f = TestModels.Expected("mlp.onnx");
-        using var session = new InferenceSession(TestModels.Path("mlp.onnx"));
-        float[] p = session.Predict(f.Data, 5);
-        Close.All(f.Outputs["probabilities"].Data, p);
-
-        double[] expected = f.Outputs["probabilities"].Data;
-        int[] argmax = [.. Enumerable.Range(0, 5).Select(n =>
-            Array.IndexOf(expected, expected.Skip(n * 10).Take(10).Max(), n * 10) - n * 10)];
-        Assert.Equal(argmax, session.Classify(f.Data, 5));
-    }
-
-    [Fact]
     public void Batch_of_one_equals_row_of_batch()
     {
         var f = TestModels.Expected("cnn.onnx");
-        using var session = new InferenceSession(TestModels.Path("cnn.onnx"));
-        float[] batch = session.Predict(f.Data, 3);
+        using var model = NetForgeModel.Open(TestModels.Path("cnn.onnx"));
+        float[] batch = model.Predict(f.Data, 3);
         for (int n = 0; n < 3; n++)
         {
-            float[] single = session.Predict(f.Data.AsSpan(n * 784, 784), 1);
+            float[] single = model.Predict(f.Data.AsSpan(n * 784, 784), 1);
             Close.All([.. batch.Skip(n * 10).Take(10).Select(v => (double)v)], single);
         }
     }
@@ -107,30 +132,41 @@ public sealed class InferenceTests
     public void Many_threads_give_identical_results()
     {
         var f = TestModels.Expected("cnn.onnx");
-        using var session = new InferenceSession(TestModels.Path("cnn.onnx"));
-        float[] reference = session.Predict(f.Data, 3);
+        using var model = NetForgeModel.Open(TestModels.Path("cnn.onnx"));
+        float[] reference = model.Predict(f.Data, 3);
         var results = new float[8][];
         Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, t =>
         {
-            float[] last = [];
+            var mine = new float[30];
             for (int i = 0; i < 25; i++)
             {
-                using OrtTensor r = session.Run("image", f.Data, f.Shape, "probabilities");
-                last = r.ToArray();
-                Assert.Equal(reference, last);
+                model.Predict(f.Data, 3, mine);
+                Assert.Equal(reference, mine);
+                Assert.Equal(reference, model.Predict(f.Data, 3)); // a fresh buffer each time: new bindings, same answers
             }
 
-            results[t] = last;
+            results[t] = mine;
         });
         Assert.All(results, r => Assert.Equal(reference, r));
     }
 
     [Fact]
-    public void Zero_batch_runs_and_returns_empty_output()
+    public void Zero_samples_write_nothing()
     {
-        using var session = new InferenceSession(TestModels.Path("mlp.onnx"));
-        using OrtTensor r = session.Run("input", ReadOnlySpan<float>.Empty, [0, 784], "probabilities");
-        Assert.Equal(new long[] { 0, 10 }, r.Shape);
-        Assert.Equal(0, r.Data.Length);
+        using var model = NetForgeModel.Open(TestModels.Path("mlp.onnx"));
+        Assert.Empty(model.Predict(ReadOnlySpan<float>.Empty, 0));
+        Assert.Empty(model.Classify(ReadOnlySpan<byte>.Empty, 0));
+    }
+
+    [Fact]
+    public void Spinning_and_threads_are_settable_and_validated()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NetForgeModelOptions { IntraOpThreads = -1 });
+        bool configured = false;
+        var options = new NetForgeModelOptions { IntraOpThreads = 2, AllowSpinning = true, Configure = o => configured = o.IntraOpNumThreads == 2 };
+        using var model = NetForgeModel.Open(TestModels.Path("mlp.onnx"), options);
+        Assert.True(configured);
+        Assert.False(new NetForgeModelOptions().AllowSpinning);
+        Assert.Equal(0, new NetForgeModelOptions().IntraOpThreads);
     }
 }

@@ -76,3 +76,16 @@ internal static class Close
             $"largest mismatch {worst:g4} at index {worstIndex}: expected {(worstIndex >= 0 ? expected[worstIndex] : 0)}, got {(worstIndex >= 0 ? actual[worstIndex] : 0)}");
     }
 }
+
+/// <summary>The PyTorch-exported models' inputs and torch's outputs (tools/fixtures/foreign_models.py).</summary>
+internal static class ForeignModels
+{
+    private static readonly Lazy<JsonElement> Json = new(() =>
+        JsonDocument.Parse(File.ReadAllText(TestModels.Path("foreign_expected.json"))).RootElement);
+
+    /// <summary>3 samples of 1×28×28 floats in 0–1.</summary>
+    public static float[] Input => [.. Json.Value.GetProperty("input").EnumerateArray().Select(x => (float)x.GetDouble())];
+
+    public static double[] Expected(string model, string output) =>
+        [.. Json.Value.GetProperty(model).GetProperty(output).EnumerateArray().Select(x => x.GetDouble())];
+}

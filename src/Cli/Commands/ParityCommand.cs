@@ -54,7 +54,7 @@ internal static class ParityCommand
 
         byte[] bytes = Certificates.ReadModelFile(modelPath);
         var proto = ParityChecker.ParseModel(bytes);
-        context.Progress($"parity: {graph.Name}: engine vs ONNX Runtime {Runtime.OrtLibrary.Version} on {count:N0} test images, batch sizes {string.Join(", ", options.BatchSizes)}");
+        context.Progress($"parity: {graph.Name}: engine vs ONNX Runtime {Runtime.NetForgeModel.OnnxRuntimeVersion} on {count:N0} test images, batch sizes {string.Join(", ", options.BatchSizes)}");
         var certificate = ParityChecker.Check(network, bytes, test.Pixels, count, DataDescription(count), options);
         if (!certificate.Passed)
         {
@@ -75,6 +75,8 @@ internal static class ParityCommand
         int count = Count(limit, test.Count);
         var result = Certificates.Verify(modelPath, test.Pixels, count, DataDescription(count), options);
         context.Out.WriteLine($"stored certificate: {result.Stored.Verdict}, max abs diff {Format(result.Stored.MaxAbsDiffProbabilities)} on {result.Stored.Samples:N0} samples (ORT {result.Stored.OnnxRuntimeVersion})");
+        context.Out.WriteLine($"re-measured under ONNX Runtime {result.Remeasured.OnnxRuntimeVersion} against the stored tolerance {Format(result.Stored.Tolerance)}"
+            + (result.Stored.OnnxRuntimeVersion == result.Remeasured.OnnxRuntimeVersion ? "" : $" (certified under {result.Stored.OnnxRuntimeVersion})"));
         Print(context, result.Remeasured);
         if (result.Ok)
         {

@@ -53,9 +53,8 @@ internal static class PredictCommand
         if (top < 1) throw new CliException($"--top must be at least 1, got {top}", ExitCodes.Usage);
         if (!File.Exists(modelPath)) throw new CliException($"model {modelPath} not found (export one with 'netforge export runs/<name>')");
 
-        using var session = new InferenceSession(modelPath);
-        var input = InputShape.Of(session, modelPath);
-        string[] labels = Labels(session);
+        using var model = NetForgeModel.Open(modelPath);
+        var input = InputShape.Of(model.Contract, modelPath);
 
         var items = new List<Item>();
         int failed = 0;
@@ -73,85 +72,39 @@ internal static class PredictCommand
         }
 
         const int Chunk = 256;
+        var batch = new byte[Math.Min(Chunk, Math.Max(1, items.Count)) * input.Size];
         for (int start = 0; start < items.Count; start += Chunk)
         {
             int n = Math.Min(Chunk, items.Count - start);
-            float[] probabilities = input.IsUInt8 ? RunUInt8(session, input, items, start, n) : RunFloat(session, input, items, start, n);
-            int classes = probabilities.Length / n;
+            for (int i = 0; i < n; i++) items[start + i].Pixels.CopyTo(batch, i * input.Size);
+            // Raw 0-255 pixels, as bytes: NetForgeModel feeds a uint8 model as is and a float32 model as float values.
+            float[] probabilities = model.Predict(batch.AsSpan(0, n * input.Size), n);
+            int classes = model.Contract.Classes;
             for (int i = 0; i < n; i++)
             {
-                var ranked = TopK(probabilities.AsSpan(i * classes, classes), Math.Min(top, classes));
-                context.Out.WriteLine(json ? Json(items[start + i], ranked, labels) : Text(items[start + i], ranked, labels));
+                var ranked = model.TopK(probabilities.AsSpan(i * classes, classes), Math.Min(top, classes));
+                context.Out.WriteLine(json ? Json(items[start + i], ranked) : Text(items[start + i], ranked));
             }
         }
 
         return failed == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
     }
 
-    /// <summary>The model's single image input: H×W gray, float32 or uint8.</summary>
-    internal sealed record InputShape(string Name, int Height, int Width, long[] Shape, bool IsUInt8)
+    /// <summary>The model's single image input: H×W gray.</summary>
+    internal sealed record InputShape(int Height, int Width)
     {
         public int Size => Height * Width;
 
-        public static InputShape Of(InferenceSession session, string modelPath)
+        public static InputShape Of(ModelContract contract, string modelPath)
         {
-            if (session.Inputs.Count != 1 || !session.Inputs[0].IsTensor)
-                throw new CliException($"{modelPath}: predict needs a model with one tensor input, this one has {session.Inputs.Count}: {string.Join("; ", session.Inputs)}");
-            var info = session.Inputs[0];
-            if (info.ElementType is not (TensorElementType.Float or TensorElementType.UInt8))
-                throw new CliException($"{modelPath}: input '{info.Name}' is {info.TypeAndShape}; predict feeds float32 or uint8 pixels");
-            var d = info.Dimensions;
-            bool uint8 = info.ElementType == TensorElementType.UInt8;
-            if (d.Count == 4 && d[1] == 1 && d[2] > 0 && d[3] > 0)
-                return new InputShape(info.Name, (int)d[2], (int)d[3], [1, 1, d[2], d[3]], uint8);
-            if (d.Count == 2 && d[1] > 0 && Math.Sqrt(d[1]) is var side && side == Math.Floor(side))
-                return new InputShape(info.Name, (int)side, (int)side, [1, d[1]], uint8);
-            throw new CliException($"{modelPath}: input '{info.Name}' is {info.TypeAndShape}; predict needs [N, 1, H, W] or [N, H·W] with a square H·W (one gray channel)");
+            if (contract.Layout == InputLayout.Image && contract.Channels == 1)
+                return new InputShape(contract.Height, contract.Width);
+            int features = contract.SampleSize;
+            if (contract.Layout == InputLayout.Features && Math.Sqrt(features) is var side && side == Math.Floor(side))
+                return new InputShape((int)side, (int)side);
+            throw new CliException($"{modelPath}: input '{contract.InputName}' is {contract.InputDescription}; predict needs [N, 1, H, W] or [N, H·W] with a square H·W (one gray channel)");
         }
     }
-
-    /// <summary>Raw 0–255 values as float32: NetForge models scale in the graph.</summary>
-    private static float[] RunFloat(InferenceSession session, InputShape input, List<Item> items, int start, int n)
-    {
-        var batch = new float[n * input.Size];
-        for (int i = 0; i < n; i++)
-        {
-            var pixels = items[start + i].Pixels;
-            for (int j = 0; j < pixels.Length; j++) batch[i * input.Size + j] = pixels[j];
-        }
-        return session.Predict(batch, n);
-    }
-
-    private static float[] RunUInt8(InferenceSession session, InputShape input, List<Item> items, int start, int n)
-    {
-        var bytes = new byte[n * input.Size];
-        for (int i = 0; i < n; i++) items[start + i].Pixels.CopyTo(bytes, i * input.Size);
-        var shape = (long[])input.Shape.Clone();
-        shape[0] = n;
-        string output = session.Outputs.Any(o => o.Name == "probabilities") ? "probabilities" : session.Outputs[0].Name;
-        using var result = session.Run(input.Name, bytes, shape, output);
-        return result.ToArray();
-    }
-
-    /// <summary>The class names a NetForge export stores as a JSON array under "labels"; else "0", "1", ...</summary>
-    private static string[] Labels(InferenceSession session)
-    {
-        if (session.ModelMetadata.CustomMetadata.TryGetValue("labels", out string? text))
-        {
-            try
-            {
-                if (JsonSerializer.Deserialize<string[]>(text) is { } names) return names;
-            }
-            catch (JsonException)
-            {
-                // not ours: fall back to indices
-            }
-        }
-        return [];
-    }
-
-    private static string Label(string[] labels, int index) =>
-        index < labels.Length ? labels[index] : index.ToString(CultureInfo.InvariantCulture);
 
     private static IEnumerable<Item> Load(string path, InputShape input, Fit fit, Invert invert)
     {
@@ -186,30 +139,21 @@ internal static class PredictCommand
         return read == 4 && head[0] == 0 && head[1] == 0 && head[2] == 0x08 && head[3] == 0x03;
     }
 
-    internal static (int Index, float Probability)[] TopK(ReadOnlySpan<float> row, int k)
-    {
-        var order = new int[row.Length];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
-        var copy = row.ToArray();
-        Array.Sort(order, (a, b) => copy[b] != copy[a] ? copy[b].CompareTo(copy[a]) : a.CompareTo(b));   // descending, ties by index
-        return [.. order.Take(k).Select(i => (i, copy[i]))];
-    }
-
     /// <summary>"digit.png: 7 99.87%, 3 0.08%, 9 0.02%  (inverted: light background)".</summary>
-    private static string Text(Item item, (int Index, float Probability)[] ranked, string[] labels)
+    private static string Text(Item item, ClassScore[] ranked)
     {
-        string tops = string.Join(", ", ranked.Select(r => $"{Label(labels, r.Index)} {Percent(r.Probability)}"));
+        string tops = string.Join(", ", ranked.Select(r => $"{r.Label} {Percent(r.Probability)}"));
         return item.Preprocessing.Length == 0 ? $"{item.Name}: {tops}" : $"{item.Name}: {tops}  ({item.Preprocessing})";
     }
 
     private static string Percent(float p) => (p * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
 
-    private static string Json(Item item, (int Index, float Probability)[] ranked, string[] labels) =>
+    private static string Json(Item item, ClassScore[] ranked) =>
         JsonSerializer.Serialize(new
         {
             file = item.File,
             index = item.Index,
             preprocessing = item.Preprocessing,
-            top = ranked.Select(r => new { label = Label(labels, r.Index), @class = r.Index, probability = (double)r.Probability }),
+            top = ranked.Select(r => new { label = r.Label, @class = r.Class, probability = (double)r.Probability }),
         });
 }
