@@ -17,7 +17,7 @@ namespace NetForge.Bench;
 /// <list type="bullet">
 /// <item>NetForge's own engine (<see cref="Network.Predict"/>, batch 1 only: its buffers are sized for one batch);</item>
 /// <item><see cref="NetForgeModel.Predict(ReadOnlySpan{float}, int, Span{float})"/> into caller-owned buffers;</item>
-/// <item>raw ONNX Runtime, the fastest way its API offers: OrtValues over pinned buffers bound once
+/// <item>raw ONNX Runtime on the same session, the fastest way its API offers: OrtValues over pinned buffers bound once
 /// (<see cref="OrtIoBinding"/>), then <see cref="InferenceSession.RunWithBinding(RunOptions, OrtIoBinding)"/>;</item>
 /// <item>raw ONNX Runtime the common way: <c>Run(runOptions, names, OrtValues, outputNames)</c> returning new outputs.</item>
 /// </list>
@@ -68,7 +68,6 @@ internal static class InferenceLatency
 
                 (double Median, double P10, double P90) engine = (double.NaN, 0, 0);
                 if (batch == 1) engine = Time(calls, () => network.Predict(input, 1, logits, probabilities));
-                var nf = Time(calls, () => model.Predict(input, batch, probabilities));
                 double alloc = AllocatedPerCall(calls, () => model.Predict(input, batch, probabilities));
 
                 long[] inShape = [batch, .. graph.Input.Shape.Select(d => (long)d)];
@@ -77,7 +76,8 @@ internal static class InferenceLatency
                 using var binding = session.CreateIoBinding();
                 binding.BindInput(OnnxExporter.InputName, inValue);
                 binding.BindOutput(OnnxExporter.ProbabilitiesName, outValue);
-                var ortBinding = Time(calls, () => session.RunWithBinding(runOptions, binding));
+                // Interleaved, call by call, so that drift of the machine (frequency, neighbours) hits both alike.
+                var (nf, ortBinding) = TimePair(calls, () => model.Predict(input, batch, probabilities), () => session.RunWithBinding(runOptions, binding));
                 string[] inNames = [OnnxExporter.InputName], outNames = [OnnxExporter.ProbabilitiesName];
                 OrtValue[] inValues = [inValue];
                 var ortRun = Time(calls, () =>
@@ -113,6 +113,37 @@ internal static class InferenceLatency
         return (double)(GC.GetAllocatedBytesForCurrentThread() - before) / calls;
     }
 
+    /// <summary><see cref="Time"/> of two calls made alternately in one loop.</summary>
+    private static ((double Median, double P10, double P90) A, (double Median, double P10, double P90) B) TimePair(int iterations, Action a, Action b)
+    {
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < iterations / 4 || warm.ElapsedMilliseconds < 500; i++)
+        {
+            a();
+            b();
+        }
+
+        var sa = new double[iterations];
+        var sb = new double[iterations];
+        for (int i = 0; i < iterations; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            a();
+            long middle = Stopwatch.GetTimestamp();
+            b();
+            sb[i] = Stopwatch.GetElapsedTime(middle).TotalMicroseconds;
+            sa[i] = Stopwatch.GetElapsedTime(start, middle).TotalMicroseconds;
+        }
+
+        return (Stats(sa), Stats(sb));
+    }
+
+    private static (double Median, double P10, double P90) Stats(double[] samples)
+    {
+        Array.Sort(samples);
+        return (samples[samples.Length / 2], samples[samples.Length / 10], samples[samples.Length * 9 / 10]);
+    }
+
     /// <summary>Per-call microseconds: median, 10th and 90th percentile, after a warm-up of at least 0.5 s (JIT tiering).</summary>
     private static (double Median, double P10, double P90) Time(int iterations, Action call)
     {
@@ -125,7 +156,6 @@ internal static class InferenceLatency
             call();
             samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         }
-        Array.Sort(samples);
-        return (samples[iterations / 2], samples[iterations / 10], samples[iterations * 9 / 10]);
+        return Stats(samples);
     }
 }
