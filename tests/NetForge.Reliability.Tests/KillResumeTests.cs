@@ -13,7 +13,7 @@ namespace NetForge.Reliability.Tests;
 public sealed partial class KillResumeTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static bool Long => Environment.GetEnvironmentVariable("NETFORGE_LONG_TESTS") == "1";
-    private static int Epochs => Long ? 26 : 6;
+    private static int Epochs => Long ? 60 : 30;
     private static readonly string[] Common = ["--epochs", Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--limit", "3000", "--threads", "2", "--quiet"];
 
     private static int Kills => Long ? 12 : 3;
