@@ -48,7 +48,7 @@ public sealed class ModelSummary
     {
         ArgumentNullException.ThrowIfNull(g);
         var rows = g.Layers.Select(l => new ModelSummaryRow(
-            l.Name, l.Type, Registry.FindLayer(l.Type)?.KerasClass ?? l.Type, l.OutputShape.ToBatchString(), l.ParameterCount, l.MacsPerSample)).ToList();
+            l.Name, l.Type, Layers.LayerKinds.Of(l).KerasClass, l.OutputShape.ToBatchString(), l.ParameterCount, l.MacsPerSample)).ToList();
         return new ModelSummary(g, rows);
     }
 

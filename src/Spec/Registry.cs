@@ -3,8 +3,8 @@ using NetForge.Spec.Graph;
 namespace NetForge.Spec;
 
 /// <summary>
-/// The one table that maps spec words to IR values: layer types (with their keys, Keras automatic
-/// name prefix and Keras class name), activations, initializers and the keras2 optimizer defaults.
+/// The table that maps spec words to IR values: activations, initializers and the keras2 optimizer defaults.
+/// Layer kinds are defined one per file in <c>src/Spec/Layers</c> (<see cref="Layers.LayerKinds"/>).
 /// </summary>
 internal static class Registry
 {
@@ -12,28 +12,6 @@ internal static class Registry
 
     /// <summary>Keys every layer may carry.</summary>
     public static readonly string[] CommonLayerKeys = ["name", "initializer", "bias_initializer"];
-
-    /// <summary>One layer type: its own keys (required first), Keras's automatic-name prefix and class name.</summary>
-    public sealed record LayerType(string Type, string[] Keys, string[] Required, string AutoName, string KerasClass)
-    {
-        public string[] AllKeys => [.. Keys, .. CommonLayerKeys];
-    }
-
-    public static readonly LayerType[] LayerTypes =
-    [
-        new("dense", ["units", "activation", "use_bias"], ["units"], "dense", "Dense"),
-        new("conv2d", ["filters", "kernel", "stride", "padding", "activation", "use_bias"], ["filters", "kernel"], "conv2d", "Conv2D"),
-        new("maxpool2d", ["pool", "stride", "padding"], ["pool"], "max_pooling2d", "MaxPooling2D"),
-        new("avgpool2d", ["pool", "stride", "padding"], ["pool"], "average_pooling2d", "AveragePooling2D"),
-        new("dropout", ["rate"], ["rate"], "dropout", "Dropout"),
-        new("flatten", [], [], "flatten", "Flatten"),
-        new("activation", ["activation"], ["activation"], "activation", "Activation"),
-        new("batchnorm", ["momentum", "epsilon", "center", "scale"], [], "batch_normalization", "BatchNormalization"),
-    ];
-
-    public static readonly string[] LayerTypeNames = [.. LayerTypes.Select(t => t.Type)];
-
-    public static LayerType? FindLayer(string type) => LayerTypes.FirstOrDefault(t => t.Type == type);
 
     public static readonly string[] Paddings = ["valid", "same"];
 

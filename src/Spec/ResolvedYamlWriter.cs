@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using NetForge.Spec.Graph;
+using NetForge.Spec.Layers;
 using NetForge.Spec.Validation;
 
 namespace NetForge.Spec;
 
 /// <summary>
 /// Writes a <see cref="ModelGraph"/> as a spec with every default spelled out: the inverse of the
-/// compiler (Keras <c>get_config</c>). One line per layer, keys in the order of the language reference.
+/// compiler (Keras <c>get_config</c>). One line per layer: each kind writes its own keys (<see cref="LayerKind"/>).
 /// </summary>
 internal static partial class ResolvedYamlWriter
 {
@@ -66,45 +67,12 @@ internal static partial class ResolvedYamlWriter
 
     private static IEnumerable<KeyValuePair<string, string>> LayerKeys(LayerNode layer)
     {
+        var kind = LayerKinds.Of(layer);
         yield return new("name", Str(layer.Name));
-        switch (layer)
+        foreach (var (key, value) in kind.Write(layer)) yield return new(key, value);
+        if (kind.HasWeights)
         {
-            case DenseNode d:
-                yield return new("units", Int(d.Units));
-                yield return new("activation", Registry.NameOf(d.Activation));
-                yield return new("use_bias", Bool(d.UseBias));
-                break;
-            case Conv2DNode c:
-                yield return new("filters", Int(c.Filters));
-                yield return new("kernel", Pair(c.KernelH, c.KernelW));
-                yield return new("stride", Pair(c.StrideH, c.StrideW));
-                yield return new("padding", c.Padding == Padding.Same ? "same" : "valid");
-                yield return new("activation", Registry.NameOf(c.Activation));
-                yield return new("use_bias", Bool(c.UseBias));
-                break;
-            case Pool2DNode p:
-                yield return new("pool", Pair(p.PoolH, p.PoolW));
-                yield return new("stride", Pair(p.StrideH, p.StrideW));
-                yield return new("padding", p.Padding == Padding.Same ? "same" : "valid");
-                break;
-            case DropoutNode dr:
-                yield return new("rate", Num(dr.Rate));
-                break;
-            case ActivationNode a:
-                yield return new("activation", Registry.NameOf(a.Activation));
-                break;
-            case BatchNormNode b:
-                yield return new("momentum", Num(b.Momentum));
-                yield return new("epsilon", Num(b.Epsilon));
-                yield return new("center", Bool(b.Center));
-                yield return new("scale", Bool(b.Scale));
-                break;
-        }
-
-        if (layer is DenseNode or Conv2DNode or BatchNormNode)
-        {
-            bool bn = layer is BatchNormNode;
-            var weight = layer.Parameters.FirstOrDefault(p => p.Name is "weight" or "gamma")?.Initializer ?? (bn ? Initializer.Ones : Initializer.GlorotUniform);
+            var weight = layer.Parameters.FirstOrDefault(p => p.Name is "weight" or "gamma")?.Initializer ?? kind.DefaultInitializer;
             var bias = layer.Parameters.FirstOrDefault(p => p.Name is "bias" or "beta")?.Initializer ?? Initializer.Zeros;
             yield return new("initializer", Init(weight));
             yield return new("bias_initializer", Init(bias));
@@ -120,8 +88,6 @@ internal static partial class ResolvedYamlWriter
     };
 
     private static string Mode(MonitorMode m) => m == MonitorMode.Min ? "min" : "max";
-
-    private static string Pair(int h, int w) => $"[{Int(h)}, {Int(w)}]";
 
     private static string Int(int v) => v.ToString(CultureInfo.InvariantCulture);
 

@@ -57,6 +57,12 @@ public sealed class OnnxCheckerTests(ITestOutputHelper log) : IDisposable
             .Pool(PoolKind.Average, 2, 2, 2, 2).Flatten().BatchNorm(center: false, scale: false).Dense(10).Build(), per);
         yield return ("activation-softmax", new TestGraph("act", new Shape(784), scale: 1.0).Dropout(0.1).Dense(16, useBias: false)
             .Act(Sigmoid).Act(Linear).Dense(10).Dropout(0.3).Act(Softmax).Build(), per);
+        foreach (var kind in NetForge.Spec.Layers.LayerKinds.All)
+        {
+            var graph = NetForge.Tests.Shared.LayerExamples.Graph(kind.Type);
+            yield return ("kind-" + kind.Type, graph, per);
+            yield return ("kind-" + kind.Type + "-opset13-uint8", graph, new ExportOptions { Opset = 13, InputDType = InputDType.UInt8 });
+        }
         yield return ("no-softmax-opset19", new TestGraph("plain", new Shape(784)).Dense(10, Tanh).Build(), new ExportOptions { Opset = 19 });
     }
 

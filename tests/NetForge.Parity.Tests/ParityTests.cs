@@ -69,6 +69,19 @@ public sealed class ParityTests
         Assert.True(certificate.Passed, certificate.ToJson());
     }
 
+    [Theory]
+    [MemberData(nameof(NetForge.Tests.Shared.LayerExamples.Kinds), MemberType = typeof(NetForge.Tests.Shared.LayerExamples))]
+    public void Every_layer_kind_agrees_with_onnx_runtime(string type)
+    {
+        var network = ParityFixture.Initialised(NetForge.Tests.Shared.LayerExamples.Graph(type), maxBatch: 64);
+        ParityFixture.Perturb(network, 5);
+
+        var certificate = ParityChecker.Check(network, ParityFixture.Export(network), ParityFixture.TestDigits.Pixels, 64, "mnist test",
+            new ParityOptions { BatchSizes = [1, 64] });
+
+        Assert.True(certificate.Passed, certificate.ToJson());
+    }
+
     [Fact]
     public void Uint8_input_models_agree()
     {

@@ -123,10 +123,10 @@ public class DocsExamplesTests
             if (!used.Contains(key)) missing.Add(key);
         }
 
-        foreach (var t in Registry.LayerTypes)
+        foreach (var t in NetForge.Spec.Layers.LayerKinds.All)
         {
             Need("layer " + t.Type);
-            foreach (var k in t.Keys) Need($"layer {t.Type}.{k}");
+            foreach (var k in t.Keys) Need($"layer {t.Type}.{k.Name}");
         }
         foreach (var k in Registry.CommonLayerKeys) Need("layer *." + k);
         foreach (var o in Registry.Optimizers)

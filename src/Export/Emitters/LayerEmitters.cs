@@ -53,6 +53,7 @@ internal static class LayerEmitters
             case DenseNode dense: Dense(e, dense); break;
             case Conv2DNode conv: Conv(e, conv); break;
             case Pool2DNode pool: Pool(e, pool); break;
+            case GlobalAvgPool2DNode: GlobalAvgPool(e); break;
             case FlattenNode: Flatten(e); break;
             case ActivationNode activation: ActivationLayer(e, activation); break;
             case BatchNormNode batchNorm: BatchNorm(e, batchNorm); break;
@@ -101,6 +102,16 @@ internal static class LayerEmitters
         if (pool.Kind == PoolKind.Average) attributes.Add(Int("count_include_pad", 0));
         e.Builder.Node(op, e.NodeName(op), e.Doc, [e.Input], e.Output, [.. attributes]);
         e.Builder.Value(e.Output, pool.OutputShape);
+    }
+
+    /// <summary>GlobalAveragePool ([N, C, H, W] → [N, C, 1, 1]) then Flatten(axis = 1) → [N, C].</summary>
+    private static void GlobalAvgPool(LayerEmit e)
+    {
+        string pooled = e.Output + "/pooled";
+        e.Builder.Node("GlobalAveragePool", e.NodeName("GlobalAveragePool"), e.Doc, [e.Input], pooled);
+        e.Builder.Value(pooled, new Shape(e.Layer.OutputShape[0], 1, 1));
+        e.Builder.Node("Flatten", e.NodeName("Flatten"), e.Doc, [pooled], e.Output, Int("axis", 1));
+        e.Builder.Value(e.Output, e.Layer.OutputShape);
     }
 
     /// <summary>Flatten(axis = 1): [N, C, H, W] → [N, C·H·W] in channels-first order, as the engine flattens.</summary>

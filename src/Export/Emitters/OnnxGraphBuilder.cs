@@ -34,7 +34,7 @@ internal sealed class OnnxGraphBuilder
     {
         ["Cast"] = 6, ["Mul"] = 7, ["Gemm"] = 11, ["Conv"] = 11, ["MaxPool"] = 11, ["AveragePool"] = 11,
         ["Relu"] = 6, ["Sigmoid"] = 6, ["Tanh"] = 6, ["Softmax"] = 13, ["Flatten"] = 11,
-        ["BatchNormalization"] = 9, ["Identity"] = 1,
+        ["BatchNormalization"] = 9, ["Identity"] = 1, ["GlobalAveragePool"] = 1,
     };
 
     /// <summary>Adds a node of the default (ai.onnx) domain. <paramref name="name"/> must be unique in the graph.</summary>

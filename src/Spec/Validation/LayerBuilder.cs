@@ -1,12 +1,15 @@
 using NetForge.Spec.Graph;
+using NetForge.Spec.Layers;
 using NetForge.Spec.Yaml;
 
 namespace NetForge.Spec.Validation;
 
 /// <summary>
-/// Reads the <c>layers:</c> list: each item is <c>- type: {keys}</c>, a bare <c>- flatten</c>, or
-/// <c>- activation: relu</c>. Assigns Keras-style automatic names, checks names are unique, runs
-/// shape inference along the chain and checks the end of the network against the dataset and loss.
+/// Reads the <c>layers:</c> list: each item is <c>- type: {keys}</c>, a bare <c>- flatten</c>, or a
+/// shorthand such as <c>- activation: relu</c>. The item's form, its name and the common keys are read here;
+/// its own keys, shape inference and parameters belong to its <see cref="LayerKind"/>. Assigns Keras-style
+/// automatic names, checks names are unique, runs shape inference along the chain and checks the end of the
+/// network against the dataset and loss.
 /// </summary>
 internal static class LayerBuilder
 {
@@ -26,7 +29,7 @@ internal static class LayerBuilder
         }
 
         int before = diags.Count;
-        var configs = new List<LayerConfig?>();
+        var configs = new List<LayerEntry?>();
         for (int i = 0; i < seq.Items.Count; i++) configs.Add(Read(seq.Items[i], i, diags));
 
         AssignNames(configs, diags);
@@ -38,7 +41,8 @@ internal static class LayerBuilder
         foreach (var c in configs)
         {
             if (shape is null || c is null || !c.Complete) break;
-            var n = ShapeInference.Infer(c, shape, diags);
+            var site = new LayerSite(c.Index, c.Name, c.Label, diags.At(c.Item), shape, c.Initializer, c.BiasInitializer, k => c.Where(k, diags), diags);
+            var n = c.Kind.Infer(c.Config!, site);
             if (n is null) break;
             nodes.Add(n);
             shape = n.OutputShape;
@@ -46,10 +50,10 @@ internal static class LayerBuilder
 
         bool allInferred = nodes.Count == configs.Count;
         if (allInferred && dataset is not null) CheckOutput(configs[^1]!, nodes[^1], dataset, diags);
-        else if (dataset is not null && configs[^1] is { Complete: true, Type: "dense" } lastDense && lastDense.Units != dataset.NumClasses)
+        else if (dataset is not null && configs[^1] is { Complete: true, Config: DenseConfig lastDense } last && lastDense.Units != dataset.NumClasses)
         {
             // The chain broke earlier, but a final dense layer's size does not depend on its input: still report it.
-            ReportClassMismatch(lastDense, lastDense.Units, dataset, diags);
+            ReportClassMismatch(last, lastDense.Units, dataset, diags);
         }
         if (allInferred)
         {
@@ -63,7 +67,7 @@ internal static class LayerBuilder
         return diags.Count > before || !allInferred ? null : nodes;
     }
 
-    private static LayerConfig? Read(YNode item, int index, DiagnosticBag diags)
+    private static LayerEntry? Read(YNode item, int index, DiagnosticBag diags)
     {
         string label = $"layers[{index}]";
         YScalar typeNode;
@@ -87,25 +91,27 @@ internal static class LayerBuilder
             return null;
         }
 
-        var type = Registry.FindLayer(typeNode.Value);
+        var type = LayerKinds.Find(typeNode.Value);
         if (type is null)
         {
             diags.Add(typeNode, label, $"unknown layer type '{(typeNode.Value.Length > 40 ? typeNode.Value[..40] + "..." : typeNode.Value)}'",
-                "one of " + string.Join(", ", Registry.LayerTypeNames), null, Suggest.Hint(typeNode.Value, Registry.LayerTypeNames));
+                "one of " + string.Join(", ", LayerKinds.Names), null, Suggest.Hint(typeNode.Value, [.. LayerKinds.Names]));
             return null;
         }
 
-        var c = new LayerConfig { Index = index, Type = type.Type, Item = item };
+        var c = new LayerEntry { Index = index, Kind = type, Item = item, Initializer = type.DefaultInitializer };
         label = c.Label;
-        if (type.Type == "batchnorm") c.Initializer = Initializer.Ones;
 
         // Shorthand: - activation: relu
-        if (type.Type == "activation" && body is YScalar { IsNull: false } act)
+        if (body is YScalar { IsNull: false } shorthand)
         {
-            var a = Values.Choice(act, diags, label, "activation", Registry.ActivationNames);
-            if (a is null) c.Complete = c.ActivationKnown = false;
-            else c.Activation = Registry.ActivationOf(a);
-            return c;
+            var reader = new LayerReader(new MapReader(new YMap(item.Line, item.Column), diags, label, "", type.AllKeys), diags, label);
+            if (type.ReadShorthand(reader, shorthand) is { } config)
+            {
+                c.Config = config;
+                (c.Complete, c.ActivationKnown) = (reader.Complete, reader.ActivationKnown);
+                return c;
+            }
         }
 
         YMap map;
@@ -119,7 +125,7 @@ internal static class LayerBuilder
         }
         else
         {
-            diags.Add(body, label, $"{type.Type} has the wrong type", $"a mapping of {type.Type} keys ({string.Join(", ", type.Keys)})",
+            diags.Add(body, label, $"{type.Type} has the wrong type", $"a mapping of {type.Type} keys ({string.Join(", ", type.Keys.Select(k => k.Name))})",
                 Values.Got(body));
             return null;
         }
@@ -134,131 +140,24 @@ internal static class LayerBuilder
         label = c.Label;
         var r = new MapReader(map, diags, label, "", type.AllKeys);
         c.Keys = r;
-        foreach (var req in type.Required)
+        foreach (var req in type.Keys.Where(k => k.Required))
         {
-            if (!r.Has(req))
+            if (!r.Has(req.Name))
             {
                 c.Complete = false;
-                if (map.Entries.Any(e => !r.Has(e.Key.Value) && Suggest.Closest(e.Key.Value, type.AllKeys) == req)) continue; // reported as a misspelling
-                diags.Add(item, label, $"missing required key '{req}'", RequiredText(req), null,
-                    $"write '- {type.Type}: {{{req}: {Example(req)}}}'");
+                if (map.Entries.Any(e => !r.Has(e.Key.Value) && Suggest.Closest(e.Key.Value, [.. type.AllKeys]) == req.Name)) continue; // reported as a misspelling
+                diags.Add(item, label, $"missing required key '{req.Name}'", req.Expected ?? "a value", null,
+                    $"write '- {type.Type}: {{{req.Name}: {req.Example ?? "..."}}}'");
             }
         }
 
-        Read(c, r, label, diags);
-        return c;
-    }
-
-    private static string RequiredText(string key) => key switch
-    {
-        "units" or "filters" => "integer >= 1",
-        "kernel" or "pool" => "an integer or [height, width]",
-        "rate" => "a number in [0, 1)",
-        "activation" => "one of " + string.Join(", ", Registry.ActivationNames),
-        _ => "a value",
-    };
-
-    private static string Example(string key) => key switch
-    {
-        "units" => "128",
-        "filters" => "32",
-        "kernel" => "3",
-        "pool" => "2",
-        "rate" => "0.5",
-        "activation" => "relu",
-        _ => "...",
-    };
-
-    /// <summary>Reads the type's keys into the config; a bad required value marks it incomplete.</summary>
-    private static void Read(LayerConfig c, MapReader r, string label, DiagnosticBag diags)
-    {
-        var q = new Typed(r, diags, label);
-        switch (c.Type)
-        {
-            case "dense":
-                c.Units = q.Required(r.Node("units"), n => Values.Int(n, diags, label, "units", 1, 1 << 24), c) ?? 1;
-                c.Activation = q.Activation("activation", c) ?? Activation.Linear;
-                c.UseBias = q.Bool("use_bias", true);
-                break;
-            case "conv2d":
-                c.Filters = q.Required(r.Node("filters"), n => Values.Int(n, diags, label, "filters", 1, 1 << 16), c) ?? 1;
-                c.Kernel = q.Required(r.Node("kernel"), n => Values.Pair(n, diags, label, "kernel", 1, 1 << 16), c) ?? (1, 1);
-                c.Stride = q.Pair("stride", (1, 1), c);
-                c.Padding = q.Padding(c);
-                c.Activation = q.Activation("activation", c) ?? Activation.Linear;
-                c.UseBias = q.Bool("use_bias", true);
-                break;
-            case "maxpool2d" or "avgpool2d":
-                c.Pool = q.Required(r.Node("pool"), n => Values.Pair(n, diags, label, "pool", 1, 1 << 16), c) ?? (1, 1);
-                c.Stride = q.Pair("stride", null, c);
-                c.Padding = q.Padding(c);
-                break;
-            case "dropout":
-                c.Rate = q.Required(r.Node("rate"), n => Values.Double(n, diags, label, "rate", Range.Unit), c) ?? 0;
-                break;
-            case "activation":
-                c.Activation = q.Required(r.Node("activation"), n => q.ActivationOf(n), c) ?? Activation.Linear;
-                c.ActivationKnown = c.Complete;
-                break;
-            case "batchnorm":
-                c.Momentum = q.Double("momentum", 0.99, Range.Unit);
-                c.Epsilon = q.Double("epsilon", 0.001, Range.Positive);
-                c.Center = q.Bool("center", true);
-                c.Scale = q.Bool("scale", true);
-                break;
-        }
-
+        var keys = new LayerReader(r, diags, label);
+        c.Config = type.Read(keys);
+        c.Complete &= keys.Complete;
+        c.ActivationKnown = keys.ActivationKnown;
         if (r.Node("initializer") is { } init) c.Initializer = InitializerOf(init, diags, label) ?? c.Initializer;
         if (r.Node("bias_initializer") is { } binit) c.BiasInitializer = InitializerOf(binit, diags, label) ?? c.BiasInitializer;
-    }
-
-    /// <summary>Typed getters that also mark the config incomplete when a shape-relevant value is bad.</summary>
-    private sealed class Typed(MapReader r, DiagnosticBag diags, string label)
-    {
-        public T? Required<T>(YNode? node, Func<YNode, T?> read, LayerConfig c) where T : struct
-        {
-            if (node is null)
-            {
-                c.Complete = false;
-                return null;
-            }
-
-            var v = read(node);
-            if (v is null) c.Complete = false;
-            return v;
-        }
-
-        public bool Bool(string key, bool def) => r.Node(key) is { } n ? Values.Bool(n, diags, label, key) ?? def : def;
-
-        public double Double(string key, double def, Range range) =>
-            r.Node(key) is { } n ? Values.Double(n, diags, label, key, range) ?? def : def;
-
-        public (int, int)? Pair(string key, (int, int)? def, LayerConfig c)
-        {
-            if (r.Node(key) is not { } n) return def;
-            var v = Values.Pair(n, diags, label, key, 1, 1 << 16);
-            if (v is null) c.Complete = false;
-            return v ?? def;
-        }
-
-        public Padding Padding(LayerConfig c)
-        {
-            if (r.Node("padding") is not { } n) return Graph.Padding.Valid;
-            var v = Values.Choice(n, diags, label, "padding", Registry.Paddings);
-            if (v is null) c.Complete = false;
-            return v == "same" ? Graph.Padding.Same : Graph.Padding.Valid;
-        }
-
-        public Activation? Activation(string key, LayerConfig c)
-        {
-            if (r.Node(key) is not { } n) return null;
-            var a = ActivationOf(n);
-            if (a is null) c.ActivationKnown = false;
-            return a;
-        }
-
-        public Activation? ActivationOf(YNode n) =>
-            Values.Choice(n, diags, label, "activation", Registry.ActivationNames) is { } a ? Registry.ActivationOf(a) : null;
+        return c;
     }
 
     /// <summary>A name (<c>he_normal</c>) or a one-key mapping (<c>{normal: {mean: 0, stddev: 0.01}}</c>).</summary>
@@ -289,16 +188,16 @@ internal static class LayerBuilder
     }
 
     /// <summary>Keras automatic names (a counter per type, in order; user-named layers take none) and the uniqueness check.</summary>
-    private static void AssignNames(List<LayerConfig?> configs, DiagnosticBag diags)
+    private static void AssignNames(List<LayerEntry?> configs, DiagnosticBag diags)
     {
         var counters = new Dictionary<string, int>();
-        var seen = new Dictionary<string, LayerConfig>();
+        var seen = new Dictionary<string, LayerEntry>();
         foreach (var c in configs)
         {
             if (c is null) continue;
             if (!c.ExplicitName)
             {
-                var prefix = Registry.FindLayer(c.Type)!.AutoName;
+                var prefix = c.Kind.AutoName;
                 int k = counters.GetValueOrDefault(prefix);
                 counters[prefix] = k + 1;
                 c.Name = k == 0 ? prefix : $"{prefix}_{k}";
@@ -318,27 +217,27 @@ internal static class LayerBuilder
     }
 
     /// <summary>With categorical_crossentropy, softmax belongs on the last layer and nowhere else.</summary>
-    private static void CheckSoftmax(List<LayerConfig?> configs, DiagnosticBag diags)
+    private static void CheckSoftmax(List<LayerEntry?> configs, DiagnosticBag diags)
     {
         for (int i = 0; i < configs.Count - 1; i++)
         {
-            if (configs[i] is { HasActivation: true, ActivationKnown: true, Activation: Activation.Softmax } c)
+            if (configs[i] is { ActivationKnown: true, Config.AppliedActivation: Activation.Softmax } c)
             {
                 diags.Add(c.Where("activation", diags), c.Label, "softmax is only allowed on the last layer", "relu, sigmoid, tanh or linear",
                     "softmax", "categorical_crossentropy expects one softmax, at the end of the network");
             }
         }
 
-        if (configs[^1] is { } last && last.ActivationKnown && !(last.HasActivation && last.Activation == Activation.Softmax))
+        if (configs[^1] is { Config: { } lastConfig } last && last.ActivationKnown && lastConfig.AppliedActivation != Activation.Softmax)
         {
-            string got = last.HasActivation ? "activation " + Registry.NameOf(last.Activation) : "a " + last.Type + " layer";
+            string got = lastConfig.AppliedActivation is { } a ? "activation " + Registry.NameOf(a) : "a " + last.Type + " layer";
             diags.Add(last.HasActivation ? last.Where("activation", diags) : diags.At(last.Item), last.Label,
                 "the last layer must apply softmax for categorical_crossentropy", "activation: softmax", got,
                 last.HasActivation ? "set activation: softmax on the last layer" : "end with '- dense: {units: 10, activation: softmax}'");
         }
     }
 
-    private static void CheckOutput(LayerConfig last, LayerNode node, DatasetInfo dataset, DiagnosticBag diags)
+    private static void CheckOutput(LayerEntry last, LayerNode node, DatasetInfo dataset, DiagnosticBag diags)
     {
         if (node.OutputShape.Rank != 1)
         {
@@ -351,12 +250,45 @@ internal static class LayerBuilder
         }
     }
 
-    private static void ReportClassMismatch(LayerConfig last, int size, DatasetInfo dataset, DiagnosticBag diags)
+    private static void ReportClassMismatch(LayerEntry last, int size, DatasetInfo dataset, DiagnosticBag diags)
     {
-        bool isDense = last.Type == "dense";
+        bool isDense = last.Config is DenseConfig;
         diags.Add(isDense ? last.Where("units", diags) : diags.At(last.Item), last.Label,
             $"the last layer's size does not match the {dataset.NumClasses} classes of '{dataset.Name}'",
             $"{dataset.NumClasses}", $"{size}",
             isDense ? $"set units: {dataset.NumClasses}" : $"end with '- dense: {{units: {dataset.NumClasses}, activation: softmax}}'");
     }
+}
+
+/// <summary>
+/// One item of the <c>layers:</c> list while it is read: its kind, name, typed config and initializers, and
+/// whether shapes can be inferred through it.
+/// </summary>
+internal sealed class LayerEntry
+{
+    public required int Index { get; init; }
+    public required LayerKind Kind { get; init; }
+    public required YNode Item { get; init; }
+    public string Type => Kind.Type;
+    public string Name { get; set; } = "";
+    public bool ExplicitName { get; set; }
+    public MapReader? Keys { get; set; }
+    public LayerConfig? Config { get; set; }
+
+    /// <summary>False when a required key is missing or invalid: shapes cannot be inferred past it.</summary>
+    public bool Complete { get; set; } = true;
+
+    /// <summary>False when the activation was given but is not valid (then softmax checks skip the layer).</summary>
+    public bool ActivationKnown { get; set; } = true;
+    public required Initializer Initializer { get; set; }
+    public Initializer BiasInitializer { get; set; } = Initializer.Zeros;
+
+    /// <summary>True when the layer applies an activation (dense, conv2d, activation).</summary>
+    public bool HasActivation => Config?.AppliedActivation is not null;
+
+    /// <summary>The name when the user gave one, else <c>layers[3] (conv2d)</c>.</summary>
+    public string Label => ExplicitName ? Name : $"layers[{Index}] ({Type})";
+
+    /// <summary>Where a key's value is, else where the layer starts.</summary>
+    public SourceLocation Where(string key, DiagnosticBag diags) => Keys?.Node(key) is { } n ? diags.At(n) : diags.At(Item);
 }

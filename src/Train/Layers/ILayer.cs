@@ -30,7 +30,8 @@ internal interface ILayer
     void Backward(Span<float> dInput, ReadOnlySpan<float> dOutput, ReadOnlySpan<float> input, ReadOnlySpan<float> output, int batch, bool needInputGradient);
 }
 
-/// <summary>Builds layer objects from IR nodes (one switch arm per node type).</summary>
+/// <summary>Builds layer objects from IR nodes: one switch arm per node type of <see cref="Spec.Layers.LayerKinds"/>; a node type
+/// without an arm is an error (a test builds every kind's example through here).</summary>
 internal static class LayerFactory
 {
     /// <summary>The layer for <paramref name="node"/>; <paramref name="withoutSoftmax"/> builds a dense layer's softmax
@@ -41,6 +42,7 @@ internal static class LayerFactory
         Conv2DNode c => new Conv2DLayer(c, store, maxBatch, threads),
         Pool2DNode p when p.Kind == PoolKind.Max => new MaxPool2DLayer(p, maxBatch, threads),
         Pool2DNode p => new AvgPool2DLayer(p, threads),
+        GlobalAvgPool2DNode g => new GlobalAvgPool2DLayer(g),
         DropoutNode d => new DropoutLayer(d, maxBatch, threads),
         FlattenNode f => new FlattenLayer(f),
         ActivationNode a => new ActivationLayer(a),

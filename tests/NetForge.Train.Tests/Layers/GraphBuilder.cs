@@ -54,6 +54,9 @@ internal sealed class GraphBuilder
     public GraphBuilder Flatten() =>
         Add(new FlattenNode { Index = _layers.Count, Name = $"flatten_{_layers.Count}", Location = SourceLocation.None, InputShape = _shape, OutputShape = new Shape((int)_shape.Size) });
 
+    public GraphBuilder GlobalAvgPool() =>
+        Add(new GlobalAvgPool2DNode { Index = _layers.Count, Name = $"gap_{_layers.Count}", Location = SourceLocation.None, InputShape = _shape, OutputShape = new Shape(_shape.Channels) });
+
     public GraphBuilder Act(Activation activation) =>
         Add(new ActivationNode(activation) { Index = _layers.Count, Name = $"activation_{_layers.Count}", Location = SourceLocation.None, InputShape = _shape, OutputShape = _shape });
 

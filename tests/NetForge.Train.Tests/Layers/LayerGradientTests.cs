@@ -57,6 +57,16 @@ public class LayerGradientTests
     }
 
     [Theory]
+    [InlineData(2, 5, 5)]
+    [InlineData(3, 4, 7)]   // rectangular plane
+    [InlineData(4, 1, 1)]   // a 1x1 plane: the identity
+    public void Global_average_pooling(int channels, int h, int w)
+    {
+        var g = new GraphBuilder(1.0, 2, h, w).Conv(channels, 1, 1, 1, 1, Padding.Valid, Activation.Tanh).GlobalAvgPool().Dense(3, Activation.Softmax).Build($"gap_{channels}x{h}x{w}");
+        GradientCheck.Run(g, batch: 3, seed: 11);
+    }
+
+    [Theory]
     [InlineData(true, true)]
     [InlineData(false, false)]
     public void BatchNorm_training_mode(bool center, bool scale)

@@ -20,6 +20,7 @@ public class PyTorchFixtureTests
     [InlineData("mlp")]
     [InlineData("cnn")]
     [InlineData("cnn_stride")]
+    [InlineData("cnn_gap")]
     public void One_training_step_matches_pytorch(string name)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(FixturePath(name)));
@@ -90,6 +91,7 @@ public class PyTorchFixtureTests
                         break;
                     }
                 case "flatten": b.Flatten(); break;
+                case "globalavgpool2d": b.GlobalAvgPool(); break;
                 case "activation": b.Act(Act()); break;
                 case "batchnorm": b.BatchNorm(l.GetProperty("momentum").GetDouble(), l.GetProperty("epsilon").GetDouble()); break;
                 default: throw new InvalidOperationException($"fixture layer type {l.GetProperty("type")}");
