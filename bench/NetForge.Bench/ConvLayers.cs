@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using NetForge.Spec;
 using NetForge.Spec.Graph;
-using NetForge.Train;
+using NetForge.Engine;
 using NetForge.Train.Initializers;
 
 namespace NetForge.Bench;
@@ -27,7 +27,7 @@ internal static class ConvLayers
             var graph = SpecCompiler.Load(BenchArgs.SeedSpec(name));
             int batch = graph.Train.BatchSize;
             var network = new Network(graph, batch, threads);
-            Initializers.Apply(network.Parameters, (ulong)graph.Train.Seed);
+            network.Parameters.Initialize((ulong)graph.Train.Seed);
             var random = new Random(0);
             var x = new float[batch * network.InputSize];
             var y = new int[batch];

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using NetForge.Train.Kernels.Parallel;
+using NetForge.Engine.Kernels.Parallel;
 
 namespace NetForge.Bench;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using NetForge.Train.Kernels;
+using NetForge.Engine.Kernels;
 
 namespace NetForge.Bench;
 

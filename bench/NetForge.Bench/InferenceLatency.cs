@@ -6,7 +6,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using NetForge.Export;
 using NetForge.Runtime;
 using NetForge.Spec;
-using NetForge.Train;
+using NetForge.Engine;
 using NetForge.Train.Initializers;
 
 namespace NetForge.Bench;
@@ -46,7 +46,7 @@ internal static class InferenceLatency
         {
             var graph = SpecCompiler.Load(path);
             var network = new Network(graph, maxBatch: 1, threads);
-            Initializers.Apply(network.Parameters, (ulong)graph.Train.Seed);
+            network.Parameters.Initialize((ulong)graph.Train.Seed);
             var weights = network.Parameters.Slices.ToDictionary(s => s.Path, s => network.Parameters.Value(s).ToArray());
             byte[] bytes = OnnxExporter.Export(graph, weights, new ExportOptions()).ToByteArray();
             using var model = NetForgeModel.Open(bytes, new NetForgeModelOptions { IntraOpThreads = threads }, graph.Name);

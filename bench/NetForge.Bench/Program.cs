@@ -6,7 +6,7 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using NetForge.Bench;
-using NetForge.Train.Kernels;
+using NetForge.Engine.Kernels;
 
 // Usage: dotnet run -c Release --project bench/NetForge.Bench -- gemm [--quick] [--all-shapes] [--threshold]
 //        dotnet run -c Release --project bench/NetForge.Bench -- infer [--threads N] [--iterations N] [spec.yaml...]

@@ -6,7 +6,7 @@ using NetForge.Export.Onnx;
 using NetForge.Runtime;
 using NetForge.Spec;
 using NetForge.Spec.Graph;
-using NetForge.Train;
+using NetForge.Engine;
 
 namespace NetForge.Parity;
 
@@ -76,7 +76,7 @@ public static class Certificates
             BatchSizes = stored.Batches.Select(b => b.BatchSize).ToArray(),
             ProbabilityTolerance = stored.Tolerance,
         };
-        ParityCertificate again = ParityChecker.Check(network, bytes, pixels, count, dataDescription, remeasure);
+        ParityCertificate again = ParityChecker.Check(network, bytes, model, pixels, count, dataDescription, remeasure, weightsHash, modelHash);
         if (!again.Passed)
             problems.Add($"parity fails now: max abs diff {again.MaxAbsDiffProbabilities:G3} (tolerance {again.Tolerance:G3}), {again.ArgmaxDisagreements} argmax disagreements");
         if (!stored.Passed)

@@ -3,7 +3,7 @@ using NetForge.Export;
 using Microsoft.ML.OnnxRuntime;
 using NetForge.Runtime;
 using NetForge.Spec.Graph;
-using NetForge.Train;
+using NetForge.Engine;
 
 namespace NetForge.Parity;
 

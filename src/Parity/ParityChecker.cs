@@ -4,7 +4,7 @@ using NetForge.Export;
 using NetForge.Export.Onnx;
 using NetForge.Runtime;
 using NetForge.Spec.Graph;
-using NetForge.Train;
+using NetForge.Engine;
 
 namespace NetForge.Parity;
 
@@ -24,10 +24,21 @@ public static class ParityChecker
     /// <paramref name="network"/> on <paramref name="count"/> samples of raw 0–255 pixels.
     /// </summary>
     public static ParityCertificate Check(
-        Network network, byte[] onnxModel, ReadOnlySpan<byte> pixels, int count, string dataDescription, ParityOptions? options = null)
+        Network network, byte[] onnxModel, ReadOnlySpan<byte> pixels, int count, string dataDescription, ParityOptions? options = null) =>
+        Check(network, onnxModel, ParseModel(onnxModel ?? throw new ArgumentNullException(nameof(onnxModel))), pixels, count, dataDescription, options);
+
+    /// <summary>
+    /// <see cref="Check(Network, byte[], ReadOnlySpan{byte}, int, string, ParityOptions?)"/> for a model the caller has parsed
+    /// already (<paramref name="proto"/> is <paramref name="onnxModel"/> parsed), with the hashes it has computed already:
+    /// the model is parsed once and the weights and model hashed once per command.
+    /// </summary>
+    public static ParityCertificate Check(
+        Network network, byte[] onnxModel, ModelProto proto, ReadOnlySpan<byte> pixels, int count, string dataDescription, ParityOptions? options = null,
+        string? weightsSha256 = null, string? modelSha256 = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(onnxModel);
+        ArgumentNullException.ThrowIfNull(proto);
         options ??= new ParityOptions();
         int inputSize = network.InputSize;
         int classes = network.NumClasses;
@@ -41,7 +52,6 @@ public static class ParityChecker
         var engineProbs = new float[count * classes];
         RunEngine(network, pixels, count, engineLogits, engineProbs);
 
-        ModelProto proto = ParseModel(onnxModel);
         using NetForgeModel model = OpenModel(onnxModel, options.OrtThreads);
         ModelContract contract = model.Contract;
         if (contract.ProbabilitiesOutput is null || contract.LogitsOutput != OnnxExporter.LogitsName)
@@ -129,8 +139,8 @@ public static class ParityChecker
         {
             ModelName = network.Graph.Name,
             SpecSha256 = Metadata(proto, "spec_sha256") ?? "",
-            WeightsSha256 = WeightsSha256(network),
-            ModelSha256 = OnnxModelHash.Compute(proto, ParityCertificate.MetadataKey),
+            WeightsSha256 = weightsSha256 ?? WeightsSha256(network),
+            ModelSha256 = modelSha256 ?? OnnxModelHash.Compute(proto, ParityCertificate.MetadataKey),
             OnnxRuntimeVersion = NetForgeModel.OnnxRuntimeVersion,
             NetForgeVersion = OnnxExporter.NetForgeVersion,
             Samples = count,

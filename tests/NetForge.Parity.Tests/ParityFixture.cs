@@ -2,7 +2,7 @@ using NetForge.Data;
 using NetForge.Export;
 using NetForge.Spec;
 using NetForge.Spec.Graph;
-using NetForge.Train;
+using NetForge.Engine;
 using NetForge.Train.Initializers;
 
 namespace NetForge.Parity.Tests;
@@ -30,7 +30,7 @@ internal static class ParityFixture
     public static Network Initialised(ModelGraph graph, int maxBatch = 256, ulong seed = 7)
     {
         var network = new Network(graph, maxBatch, threads: 2);
-        Initializers.Apply(network.Parameters, seed);
+        network.Parameters.Initialize(seed);
         return network;
     }
 

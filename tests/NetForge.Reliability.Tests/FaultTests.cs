@@ -189,7 +189,7 @@ public sealed class FaultTests
         Assert.Matches(@"batch 65536 needs an estimated \d+\.\d GB .*; this machine has \d+\.\d GB available", r.Err);
         Assert.False(RunCheckpoints.Exists(dir.File("run")));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"refusal took {clock.Elapsed}: it allocated first?");
-        long estimate = NetForge.Train.Training.Trainer.EstimateMemoryBytes(NetForge.Spec.SpecCompiler.Load(spec), 65536);
+        long estimate = NetForge.Engine.NetForgeEngine.EstimateMemoryBytes(NetForge.Spec.SpecCompiler.Load(spec), 65536);
         Assert.True(estimate > 4L * 65536 * 512 * 784 * 2, $"estimate {estimate} is below the activations and their gradients");
     }
 

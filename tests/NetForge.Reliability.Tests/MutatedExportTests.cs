@@ -2,7 +2,7 @@ using NetForge.Export;
 using NetForge.Parity;
 using NetForge.Runtime;
 using NetForge.Spec;
-using NetForge.Train;
+using NetForge.Engine;
 using Xunit.Abstractions;
 
 namespace NetForge.Reliability.Tests;
@@ -41,7 +41,7 @@ public sealed class MutatedExportTests(ITestOutputHelper output)
         int copies = Environment.GetEnvironmentVariable("NETFORGE_LONG_TESTS") == "1" ? 5000 : 500;
         var graph = SpecCompiler.Compile(Spec, "small_cnn.yaml");
         var network = new Network(graph, 4, threads: 1);
-        NetForge.Train.Initializers.Initializers.Apply(network.Parameters, 5);
+        network.Parameters.Initialize(5);
         byte[] good = Google.Protobuf.MessageExtensions.ToByteArray(OnnxExporter.Export(graph, ParityChecker.Weights(network), new ExportOptions()));
         var pixels = new byte[4 * 784];
         new System.Random(3).NextBytes(pixels);

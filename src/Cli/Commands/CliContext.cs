@@ -91,16 +91,11 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool isTe
     public MnistData LoadMnist(string? dataDir) => Mnist.Load(dataDir, Progress);
 
     /// <summary>
-    /// The <c>spec.resolved.yaml</c> of a run folder written by <c>netforge train</c>; a missing folder or a folder
-    /// without it is a <see cref="CliException"/> saying which (evaluate, export, parity and report share this check).
+    /// Opens a run folder the one way every command does (<see cref="Train.Training.RunFolder"/>): spec compiled, newest good
+    /// checkpoint loaded once, fingerprint checked; problems are reported by <see cref="Program.Report"/>.
     /// </summary>
-    public static string RunFolderSpec(string runDir)
-    {
-        if (!Directory.Exists(runDir)) throw new CliException($"run folder {runDir} not found (train one with 'netforge train <spec>')");
-        string specPath = Path.Combine(runDir, Train.Training.RunFiles.ResolvedSpec);
-        if (!File.Exists(specPath)) throw new CliException($"{runDir} is not a run folder: {Train.Training.RunFiles.ResolvedSpec} is missing");
-        return specPath;
-    }
+    public Train.Training.RunFolder OpenRun(string runDir, bool requireCheckpoint = true) =>
+        Train.Training.RunFolder.Open(runDir, Progress, requireCheckpoint);
 
     /// <summary>The shared <c>--data DIR</c> option: a folder with the four MNIST IDX files instead of the cache.</summary>
     public static Option<string?> DataOption() => new("--data")

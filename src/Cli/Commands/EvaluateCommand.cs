@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using NetForge.Train;
-using NetForge.Train.Checkpoints;
+using NetForge.Engine;
 using NetForge.Train.Training;
 using Spectre.Console;
 
@@ -30,20 +29,17 @@ internal static class EvaluateCommand
     {
         if (threads is < 1 or > 64) throw new CliException($"--threads must be in 1..64, got {threads}", ExitCodes.Usage);
         if (batchSize is < 1 or > 65536) throw new CliException($"--batch-size must be in 1..65536, got {batchSize}", ExitCodes.Usage);
-        string specPath = CliContext.RunFolderSpec(runDir);
-        var graph = CliContext.LoadSpec(specPath);
-        var network = new Network(graph, batchSize, threads);
-        var state = RunCheckpoints.LoadParameters(runDir, network.Parameters, context.Progress);
-        if (state.SpecSha256 != Trainer.SpecFingerprint(graph)) throw new CliException($"the checkpoint in {runDir} was written for a different spec than {specPath}");
-
+        var run = context.OpenRun(runDir);
+        var graph = run.Graph;
+        using var engine = run.CreateEngine(NetForgeEngine.Factory, batchSize, threads);
         var test = context.LoadMnist(dataDir).Test;
-        int classes = network.NumClasses;
-        var confusion = new long[classes * classes];
-        var (loss, accuracy) = Evaluation.Run(network, test, confusion);
+        int classes = engine.NumClasses;
+        var result = Evaluation.Run(engine, test);
+        var (loss, accuracy, confusion) = (result.Loss, result.Accuracy, result.Confusion);
 
         var labels = graph.Labels.Count == classes ? graph.Labels : Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{runDir} (epoch {state.EpochsCompleted}): test_loss: {loss:F4} - test_accuracy: {accuracy:F4} ({CliContext.Count(test.Count)} samples)"));
+            $"{runDir} (epoch {run.EpochsCompleted}): test_loss: {loss:F4} - test_accuracy: {accuracy:F4} ({CliContext.Count(test.Count)} samples)"));
         if (context.IsTerminal) RenderTable(context.Out, labels, confusion);
         else context.Out.Write(RenderPlain(labels, confusion));
         return ExitCodes.Ok;

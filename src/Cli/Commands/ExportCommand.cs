@@ -1,7 +1,5 @@
 using System.CommandLine;
 using NetForge.Export;
-using NetForge.Spec;
-using NetForge.Train.Checkpoints;
 using NetForge.Train.Training;
 
 namespace NetForge.Cli.Commands;
@@ -39,24 +37,14 @@ internal static class ExportCommand
 
     internal static int Run(CliContext context, string runDir, string? output, int opset, InputDType inputDType)
     {
-        string specPath = CliContext.RunFolderSpec(runDir);
-        var graph = SpecCompiler.Load(specPath);
-
-        var (state, tensors, checkpoint) = RunCheckpoints.LoadLatest(runDir, context.Progress);
-        if (state.SpecSha256 != Trainer.SpecFingerprint(graph))
-            throw new CliException($"{checkpoint} was written for a different spec than {specPath}");
-        var weights = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        foreach (var p in graph.Parameters)
-        {
-            if (!tensors.TryGetValue(p.Path, out var tensor)) throw new CliException($"{checkpoint}: no tensor '{p.Path}' for {p.Shape}");
-            if (!tensor.Shape.AsSpan().SequenceEqual(p.Shape.ToArray()))
-                throw new CliException($"{checkpoint}: tensor '{p.Path}' has shape [{string.Join(", ", tensor.Shape)}], the spec needs {p.Shape}");
-            weights[p.Path] = tensor.Data;
-        }
+        var run = context.OpenRun(runDir);
+        var graph = run.Graph;
+        var weights = run.Weights();
+        int epochs = run.EpochsCompleted;
 
         var metadata = new Dictionary<string, string>
         {
-            ["training_epochs"] = state.EpochsCompleted.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["training_epochs"] = epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         string metricsPath = Path.Combine(runDir, RunFiles.Metrics);
         if (File.Exists(metricsPath)) metadata["training_metrics"] = File.ReadAllText(metricsPath);
@@ -69,7 +57,7 @@ internal static class ExportCommand
         long bytes = new FileInfo(target).Length;
         string outputs = string.Join(", ", model.Graph.Output.Select(o => o.Name));
         context.Out.WriteLine($"wrote {target} ({SummaryCommand.Bytes(bytes)}; opset {opset}, IR {model.IrVersion}; input {inputDType.ToString().ToLowerInvariant()} " +
-            $"[batch, {string.Join(", ", graph.Input.Shape)}]; outputs {outputs}; {CliContext.Count(graph.ParameterCount)} parameters from epoch {state.EpochsCompleted})");
+            $"[batch, {string.Join(", ", graph.Input.Shape)}]; outputs {outputs}; {CliContext.Count(graph.ParameterCount)} parameters from epoch {epochs})");
         return ExitCodes.Ok;
     }
 }

@@ -2,10 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using NetForge.Export;
 using NetForge.Parity;
-using NetForge.Spec;
-using NetForge.Train;
-using NetForge.Train.Checkpoints;
-using NetForge.Train.Training;
+using NetForge.Engine;
 
 namespace NetForge.Cli.Commands;
 
@@ -42,20 +39,20 @@ internal static class ParityCommand
 
     internal static int Run(CliContext context, string runDir, string? modelPath, int? limit, string? dataDir, ParityOptions options)
     {
-        string specPath = CliContext.RunFolderSpec(runDir);
+        var run = context.OpenRun(runDir);   // a checkpoint of another spec is refused here, as by every command
         modelPath ??= Path.Combine(runDir, ExportCommand.DefaultFileName);
         if (!File.Exists(modelPath)) throw new CliException($"{modelPath} not found (export it with 'netforge export {runDir}')");
 
-        var graph = SpecCompiler.Load(specPath);
+        var graph = run.Graph;
         var test = context.LoadMnist(dataDir).Test;
         int count = Count(limit, test.Count);
-        var network = new Network(graph, Math.Min(1000, count), options.EngineThreads);
-        RunCheckpoints.LoadParameters(runDir, network.Parameters, context.Progress);
+        using var engine = NetForgeEngine.FromRun(run, Math.Min(1000, count), options.EngineThreads);
+        var network = engine.Network;
 
         byte[] bytes = Certificates.ReadModelFile(modelPath);
         var proto = ParityChecker.ParseModel(bytes);
         context.Progress($"parity: {graph.Name}: engine vs ONNX Runtime {Runtime.NetForgeModel.OnnxRuntimeVersion} on {count:N0} test images, batch sizes {string.Join(", ", options.BatchSizes)}");
-        var certificate = ParityChecker.Check(network, bytes, test.Pixels, count, DataDescription(count), options);
+        var certificate = ParityChecker.Check(network, bytes, proto, test.Pixels, count, DataDescription(count), options);
         if (!certificate.Passed)
         {
             var divergent = LayerLocator.FirstDivergent(network, test.Pixels, Math.Min(count, 64));

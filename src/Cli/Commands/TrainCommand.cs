@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using NetForge.Data;
+using NetForge.Engine;
 using NetForge.Report;
+using NetForge.Spec;
 using NetForge.Spec.Graph;
 using NetForge.Train.Checkpoints;
 using NetForge.Train.Training;
@@ -75,9 +77,13 @@ internal static class TrainCommand
         var mnist = context.LoadMnist(s.Data);
 
         int? limit = s.Limit;
-        if (s.Resume is not null && limit is null && RunCheckpoints.Exists(runDir))
-            limit = RunCheckpoints.LoadLatest(runDir).State.Limit;   // a resumed run keeps its --limit unless told otherwise
-        var options = new TrainerOptions { RunDirectory = runDir, Threads = s.Threads, Limit = limit, Resume = s.Resume is not null };
+        LoadedCheckpoint? checkpoint = null;
+        if (s.Resume is not null && RunCheckpoints.Exists(runDir))
+        {
+            checkpoint = RunCheckpoints.LoadLatest(runDir, context.Progress);   // loaded and verified once; the trainer resumes from it
+            limit ??= checkpoint.State.Limit;   // a resumed run keeps its --limit unless told otherwise
+        }
+        var options = new TrainerOptions { RunDirectory = runDir, Threads = s.Threads, Limit = limit, Resume = s.Resume is not null, ResumeFrom = checkpoint };
         TrainingResult result;
         if (context.IsTerminal && !s.Quiet)
         {
@@ -86,11 +92,11 @@ internal static class TrainCommand
         else
         {
             var observer = new PlainObserver(context, s.Quiet);
-            result = new Trainer(graph, mnist.Train, mnist.Test, options, observer).Run();
+            result = new Trainer(NetForgeEngine.Factory, graph, mnist.Train, mnist.Test, options, observer).Run();
         }
 
         bool failed = result.Status is TrainingStatus.NonFiniteLoss or TrainingStatus.NonFiniteGradient;
-        if (!s.NoReport && result.History.Count > 0) WriteReport(context, runDir, failed ? null : mnist.Test, s.Threads, s.Quiet || failed);
+        if (!s.NoReport && result.History.Count > 0) WriteReport(context, graph, runDir, failed ? null : result.Test, mnist.Test, s.Quiet || failed);
         if (failed)
         {
             context.Error.WriteLine($"error: {result.Message}");
@@ -102,15 +108,15 @@ internal static class TrainCommand
     }
 
     /// <summary>
-    /// The end of a run: evaluates the test set (confusion matrix, most confident mistakes), prints the per-epoch
-    /// table and the confusion matrix (unless quiet) and writes <c>report.html</c> into the run folder. A failure
-    /// here is reported but never fails the finished training.
+    /// The end of a run: from the trainer's own test evaluation (confusion matrix, most confident mistakes: no second
+    /// network, no second pass) prints the per-epoch table and the confusion matrix (unless quiet) and writes
+    /// <c>report.html</c> into the run folder. A failure here is reported but never fails the finished training.
     /// </summary>
-    private static void WriteReport(CliContext context, string runDir, ImageSet? test, int threads, bool quiet)
+    private static void WriteReport(CliContext context, ModelGraph graph, string runDir, EvaluationResult? evaluation, ImageSet test, bool quiet)
     {
         try
         {
-            var report = RunReport.Build(runDir, test, new RunReportOptions { Threads = threads });
+            var report = RunReport.Build(graph, SpecCompiler.ToResolvedYaml(graph), runDir, evaluation, test);
             if (!quiet && report.Model.Test is { } t)
             {
                 if (context.IsTerminal)
@@ -189,7 +195,7 @@ internal static class TrainCommand
             .Start(ctx =>
             {
                 var observer = new LiveObserver(ctx, console);
-                result = new Trainer(graph, mnist.Train, mnist.Test, options, observer).Run();
+                result = new Trainer(NetForgeEngine.Factory, graph, mnist.Train, mnist.Test, options, observer).Run();
             });
         return result!;
     }

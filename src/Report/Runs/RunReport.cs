@@ -2,14 +2,14 @@ using System.Globalization;
 using NetForge.Data;
 using NetForge.Imaging;
 using NetForge.Parity;
+using NetForge.Engine;
 using NetForge.Spec;
-using NetForge.Train;
-using NetForge.Train.Checkpoints;
+using NetForge.Spec.Graph;
 using NetForge.Train.Training;
 
 namespace NetForge.Report;
 
-/// <summary>Settings of <see cref="RunReport.Build"/>.</summary>
+/// <summary>Settings of <c>RunReport.Build</c>.</summary>
 public sealed record RunReportOptions
 {
     /// <summary>Worker threads for the test-set evaluation (results do not depend on it).</summary>
@@ -25,7 +25,7 @@ public sealed record RunReportOptions
     public Action<string>? Progress { get; init; }
 }
 
-/// <summary>What <see cref="RunReport.Build"/> found besides the report: the evaluation it ran, for the terminal.</summary>
+/// <summary>What <c>RunReport.Build</c> found besides the report: the evaluation it ran, for the terminal.</summary>
 /// <param name="Model">The report's content.</param>
 /// <param name="EpochsCompleted">Epochs of the checkpoint that was evaluated.</param>
 public sealed record RunReportResult(ReportModel Model, int EpochsCompleted);
@@ -41,34 +41,47 @@ public static class RunReport
     /// <summary>The report's file name inside the run folder.</summary>
     public const string FileName = "report.html";
 
-    /// <summary>Collects everything the report shows. <paramref name="test"/> null skips the evaluation (no confusion matrix, no digits).</summary>
+    /// <summary>
+    /// Collects everything the report shows, opening the run folder the way every command does (<see cref="RunFolder"/>).
+    /// <paramref name="test"/> null skips the evaluation (no confusion matrix, no digits).
+    /// </summary>
     /// <exception cref="ReportException">The folder is not a run folder, or its files cannot be read.</exception>
     public static RunReportResult Build(string runDirectory, ImageSet? test, RunReportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(runDirectory);
         options ??= new RunReportOptions();
-        if (!Directory.Exists(runDirectory)) throw new ReportException($"run folder {runDirectory} not found (train one with 'netforge train <spec>')");
-        string specPath = Path.Combine(runDirectory, RunFiles.ResolvedSpec);
-        if (!File.Exists(specPath)) throw new ReportException($"{runDirectory} is not a run folder: {RunFiles.ResolvedSpec} is missing");
-        string specText = File.ReadAllText(specPath);
-        var graph = SpecCompiler.Compile(specText, specPath);
+        RunFolder run;
+        try
+        {
+            run = RunFolder.Open(runDirectory, options.Progress, requireCheckpoint: false);
+        }
+        catch (RunFolderException e)
+        {
+            throw new ReportException(e.Message, e);
+        }
+
+        EvaluationResult? evaluation = null;
+        if (test is not null && run.Checkpoint is not null)
+        {
+            options.Progress?.Invoke($"report: evaluating {runDirectory} (epoch {run.EpochsCompleted}) on {test.Count:N0} test images");
+            using var engine = run.CreateEngine(NetForgeEngine.Factory, Math.Clamp(options.BatchSize, 1, 65536), options.Threads);
+            evaluation = Evaluation.Run(engine, test, options.MaxMistakes);
+        }
+        return Build(run.Graph, run.SpecText, runDirectory, evaluation, test, run.Checkpoint is null ? null : run.EpochsCompleted);
+    }
+
+    /// <summary>
+    /// The report of a run whose test evaluation is already done (the end of <c>netforge train</c>: the trainer's engine
+    /// evaluated the final weights): nothing is loaded, built or evaluated again.
+    /// </summary>
+    public static RunReportResult Build(ModelGraph graph, string specText, string runDirectory, EvaluationResult? evaluation, ImageSet? test, int? epochsCompleted = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(runDirectory);
         var summary = ModelSummary.From(graph);
         var history = RunFiles.ReadHistory(runDirectory);
         RunFiles.RunMetrics? metrics = File.Exists(Path.Combine(runDirectory, RunFiles.Metrics)) ? ReadMetrics(runDirectory) : null;
-
-        TestResults? results = null;
-        var mistakes = new List<Mistake>();
-        int epochs = history.Count;
-        if (test is not null && RunCheckpoints.Exists(runDirectory))
-        {
-            var network = new Network(graph, Math.Clamp(options.BatchSize, 1, 65536), options.Threads);
-            var state = RunCheckpoints.LoadParameters(runDirectory, network.Parameters, options.Progress);
-            if (state.SpecSha256 != Trainer.SpecFingerprint(graph))
-                throw new ReportException($"the checkpoint in {runDirectory} was written for a different spec than {specPath}");
-            epochs = state.EpochsCompleted;
-            options.Progress?.Invoke($"report: evaluating {runDirectory} (epoch {epochs}) on {test.Count:N0} test images");
-            (results, mistakes) = Evaluate(network, graph.Labels, test, options.MaxMistakes);
-        }
+        var (results, mistakes) = evaluation is not null && test is not null ? Convert(evaluation, graph.Labels, test) : (null, []);
 
         var model = new ReportModel
         {
@@ -87,7 +100,7 @@ public static class RunReport
             Parity = FindParity(runDirectory),
             Status = metrics is not null ? Words(metrics.Status) : history.Count > 0 ? "incomplete (no metrics.json: the run did not finish)" : "not trained yet",
         };
-        return new RunReportResult(model, epochs);
+        return new RunReportResult(model, epochsCompleted ?? history.Count);
     }
 
     /// <summary>"EarlyStopped" → "early stopped".</summary>
@@ -122,31 +135,22 @@ public static class RunReport
         }
     }
 
-    /// <summary>Test loss, accuracy, confusion matrix, and the <paramref name="maxMistakes"/> most confident errors.</summary>
-    internal static (TestResults Results, List<Mistake> Mistakes) Evaluate(Network network, IReadOnlyList<string> labels, ImageSet test, int maxMistakes)
+    /// <summary>An evaluation in the report's terms: label names, and the mistakes with their thumbnails.</summary>
+    internal static (TestResults Results, List<Mistake> Mistakes) Convert(EvaluationResult evaluation, IReadOnlyList<string> labels, ImageSet test)
     {
-        int classes = network.NumClasses;
+        int classes = evaluation.Classes;
         var names = labels.Count == classes ? labels : [.. Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture))];
-        var confusion = new long[classes * classes];
-        var wrong = new List<(int Index, int Label, int Predicted, float P, float PTrue)>();
-        var (loss, accuracy) = Evaluation.Run(network, test, confusion, (index, label, predicted, probabilities) =>
-        {
-            if (predicted != label) wrong.Add((index, label, predicted, probabilities[predicted], probabilities[label]));
-        });
-
-        var mistakes = wrong
-            .OrderByDescending(w => w.P).ThenBy(w => w.Index)
-            .Take(Math.Max(0, maxMistakes))
-            .Select(w => new Mistake(w.Index, names[w.Label], names[w.Predicted], w.P, w.PTrue, Thumbnail(test, w.Index)))
+        var mistakes = evaluation.Mistakes
+            .Select(w => new Mistake(w.Index, names[w.Label], names[w.Predicted], w.Probability, w.TrueProbability, Thumbnail(test, w.Index)))
             .ToList();
-        return (new TestResults(loss, accuracy, names, confusion), mistakes);
+        return (new TestResults(evaluation.Loss, evaluation.Accuracy, names, evaluation.Confusion), mistakes);
     }
 
     /// <summary>A test image as a PNG data URI (MNIST's own look: white digit on black).</summary>
     internal static string Thumbnail(ImageSet set, int index)
     {
         var image = new Image(set.Cols, set.Rows, PixelFormat.Gray8, set.Image(index).ToArray());
-        return "data:image/png;base64," + Convert.ToBase64String(Png.Encode(image));
+        return "data:image/png;base64," + System.Convert.ToBase64String(Png.Encode(image));
     }
 
     /// <summary>The parity certificate beside <c>model.onnx</c> in the run folder, else the newest <c>*.parity.json</c> there.</summary>

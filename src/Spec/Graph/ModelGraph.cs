@@ -25,4 +25,23 @@ public sealed record ModelGraph(
     public long ParameterCount => Layers.Sum(l => l.ParameterCount);
     public long TrainableParameterCount => Layers.Sum(l => l.TrainableParameterCount);
     public long MacsPerSample => Layers.Sum(l => l.MacsPerSample);
+
+    /// <summary>
+    /// SHA-256 (hex) of everything that shapes training except the epoch count and file locations: input, labels,
+    /// layers with their parameters and initializers, and the train block with epochs = 0. A checkpoint records it;
+    /// a run folder whose checkpoint does not match its spec is refused, and a resume must match it.
+    /// </summary>
+    public string Fingerprint()
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append(Input with { Location = SourceLocation.None }).Append('\n');
+        sb.Append(string.Join(",", Labels)).Append('\n');
+        foreach (var layer in Layers)
+        {
+            sb.Append(layer with { Location = SourceLocation.None }).Append('\n');
+            foreach (var p in layer.Parameters) sb.Append(p).Append('\n');
+        }
+        sb.Append(Train with { Epochs = 0, Metrics = [] }).Append('\n').Append(string.Join(",", Train.Metrics));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sb.ToString())));
+    }
 }

@@ -33,6 +33,8 @@ public sealed record CheckpointState
     public IReadOnlyList<string> OptimizerState { get; init; } = [];
     public EarlyStoppingState? EarlyStopping { get; init; }
     public PlateauState? Plateau { get; init; }
+    /// <summary>The engine that trained the run (<c>netforge</c>; checkpoints from before engines were recorded are NetForge's).</summary>
+    public string Engine { get; init; } = "netforge";
     /// <summary>True once early stopping or NaN detection ended the run: resume then has nothing left to do.</summary>
     public bool Stopped { get; init; }
 

@@ -1,5 +1,5 @@
-using NetForge.Train.Optimizers;
-using NetForge.Train.Tensors;
+using NetForge.Spec.Graph;
+using NetForge.Train.Engines;
 
 namespace NetForge.Train.Checkpoints;
 
@@ -21,27 +21,49 @@ public static class RunCheckpoints
     public static bool Exists(string runDirectory) =>
         new[] { Latest, Next, Previous }.Any(f => File.Exists(Path.Combine(runDirectory, f)));
 
-    /// <summary>Saves parameters, optimizer state and (optionally) best weights with <paramref name="state"/>.</summary>
-    public static void Save(string runDirectory, CheckpointState state, ParameterStore store, Optimizer? optimizer, float[]? bestWeights)
+    /// <summary>Prefix of the optimizer state tensors: <c>optimizer.exp_avg</c>.</summary>
+    public const string OptimizerPrefix = "optimizer.";
+
+    /// <summary>Prefix of early stopping's best weights: <c>best.layers.0.weight</c>.</summary>
+    public const string BestPrefix = "best.";
+
+    /// <summary>
+    /// Saves <paramref name="tensors"/> (an engine's <see cref="ITrainingEngine.CheckpointTensors"/>, plus best weights) with
+    /// <paramref name="state"/>: written to <see cref="Next"/> atomically, then rotated into place.
+    /// </summary>
+    public static void Save(string runDirectory, CheckpointState state, IEnumerable<NamedTensor> tensors)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        var tensors = new List<(string, int[], ReadOnlyMemory<float>)>();
-        foreach (var s in store.Slices) tensors.Add((s.Path, s.Spec.Shape.ToArray(), store.Values.AsMemory(s.Offset, s.Length)));
-        if (optimizer is not null)
-        {
-            var all = new float[optimizer.State.Length];
-            optimizer.State.CopyTo(all);
-            for (int i = 0; i < optimizer.StateNames.Count; i++)
-                tensors.Add(("optimizer." + optimizer.StateNames[i], [store.Count], all.AsMemory(i * store.Count, store.Count)));
-        }
-        if (bestWeights is not null)
-        {
-            foreach (var s in store.Slices) tensors.Add(("best." + s.Path, s.Spec.Shape.ToArray(), bestWeights.AsMemory(s.Offset, s.Length)));
-        }
+        ArgumentNullException.ThrowIfNull(tensors);
         string latest = Path.Combine(runDirectory, Latest), next = Path.Combine(runDirectory, Next);
-        Checkpoint.Save(next, state, tensors);
+        Checkpoint.Save(next, state, [.. tensors.Select(t => (t.Name, t.Shape, t.Data))]);
         if (File.Exists(latest)) File.Move(latest, Path.Combine(runDirectory, Previous), overwrite: true);
         File.Move(next, latest, overwrite: true);
+    }
+
+    /// <summary>The tensors <c>best.{path}</c> of a flat parameter view of <paramref name="graph"/> (no copy).</summary>
+    public static IEnumerable<NamedTensor> BestTensors(ModelGraph graph, float[] best)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        int offset = 0;
+        foreach (var p in graph.Parameters)
+        {
+            int n = (int)p.Size;
+            yield return new NamedTensor(BestPrefix + p.Path, p.Shape.ToArray(), best.AsMemory(offset, n));
+            offset += n;
+        }
+    }
+
+    /// <summary>Reads the <c>best.{path}</c> tensors into a flat parameter view of <paramref name="graph"/>.</summary>
+    public static void ReadBest(string path, IReadOnlyDictionary<string, CheckpointTensor> tensors, ModelGraph graph, float[] best)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        int offset = 0;
+        foreach (var p in graph.Parameters)
+        {
+            int n = (int)p.Size;
+            Copy(path, tensors, BestPrefix + p.Path, p.Shape.ToArray(), best.AsSpan(offset, n));
+            offset += n;
+        }
     }
 
     /// <summary>
@@ -49,7 +71,7 @@ public static class RunCheckpoints
     /// then prev. <paramref name="warn"/> hears about every file skipped and why.
     /// Throws <see cref="CheckpointException"/> naming the folder when none is usable.
     /// </summary>
-    public static (CheckpointState State, IReadOnlyDictionary<string, CheckpointTensor> Tensors, string Path) LoadLatest(string runDirectory, Action<string>? warn = null)
+    public static LoadedCheckpoint LoadLatest(string runDirectory, Action<string>? warn = null)
     {
         var problems = new List<string>();
         foreach (var name in new[] { Latest, Next, Previous })
@@ -60,7 +82,7 @@ public static class RunCheckpoints
             {
                 var (state, tensors) = Checkpoint.Load(path);
                 if (problems.Count > 0) warn?.Invoke($"using the previous good checkpoint {path}");
-                return (state, tensors, path);
+                return new LoadedCheckpoint(state, tensors, path);
             }
             catch (CheckpointException e)
             {
@@ -73,30 +95,9 @@ public static class RunCheckpoints
             : "no usable checkpoint: " + string.Join("; ", problems));
     }
 
-    /// <summary>Copies the parameters (and optimizer state / best weights when given) from loaded tensors, checking names and shapes.</summary>
-    public static void Restore(string path, IReadOnlyDictionary<string, CheckpointTensor> tensors, ParameterStore store, Optimizer? optimizer = null, float[]? bestWeights = null)
-    {
-        ArgumentNullException.ThrowIfNull(tensors);
-        ArgumentNullException.ThrowIfNull(store);
-        foreach (var s in store.Slices)
-        {
-            Copy(path, tensors, s.Path, s.Spec.Shape.ToArray(), store.Value(s));
-            if (bestWeights is not null) Copy(path, tensors, "best." + s.Path, s.Spec.Shape.ToArray(), bestWeights.AsSpan(s.Offset, s.Length));
-        }
-        if (optimizer is null) return;
-        for (int i = 0; i < optimizer.StateNames.Count; i++)
-            Copy(path, tensors, "optimizer." + optimizer.StateNames[i], [store.Count], optimizer.StateSection(i));
-    }
-
-    /// <summary>Loads only the parameters of the newest good checkpoint of <paramref name="runDirectory"/> into <paramref name="store"/>.</summary>
-    public static CheckpointState LoadParameters(string runDirectory, ParameterStore store, Action<string>? warn = null)
-    {
-        var (state, tensors, path) = LoadLatest(runDirectory, warn);
-        Restore(path, tensors, store);
-        return state;
-    }
-
-    private static void Copy(string path, IReadOnlyDictionary<string, CheckpointTensor> tensors, string name, int[] shape, Span<float> destination)
+    /// <summary>Copies tensor <paramref name="name"/> into <paramref name="destination"/>, checking that it exists and has <paramref name="shape"/>.</summary>
+    /// <exception cref="CheckpointException">Missing or of another shape; the message names <paramref name="path"/>.</exception>
+    public static void Copy(string path, IReadOnlyDictionary<string, CheckpointTensor> tensors, string name, int[] shape, Span<float> destination)
     {
         if (!tensors.TryGetValue(name, out var t)) throw new CheckpointException(path, $"no tensor '{name}' (was the checkpoint written for another spec?)");
         if (!t.Shape.AsSpan().SequenceEqual(shape))
@@ -104,3 +105,6 @@ public static class RunCheckpoints
         t.Data.CopyTo(destination);
     }
 }
+
+/// <summary>A checkpoint read and verified: its state, its tensors by name and the file it came from.</summary>
+public sealed record LoadedCheckpoint(CheckpointState State, IReadOnlyDictionary<string, CheckpointTensor> Tensors, string Path);

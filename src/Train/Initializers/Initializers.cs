@@ -1,6 +1,5 @@
 using NetForge.Spec.Graph;
 using NetForge.Train.Random;
-using NetForge.Train.Tensors;
 
 namespace NetForge.Train.Initializers;
 
@@ -17,7 +16,7 @@ namespace NetForge.Train.Initializers;
 /// n = fan_in; glorot_normal: scale 1, n = (fan_in+fan_out)/2; lecun_normal: scale 1, n = fan_in.</item>
 /// </list>
 /// <c>normal</c> (RandomNormal) is not truncated. Randomness is counter-based: parameter slot k
-/// (its index in <see cref="ParameterStore.Slices"/>) uses key <c>Stream(seed, InitStream, k)</c>;
+/// (its index in <see cref="ModelGraph.Parameters"/>) uses key <c>Stream(seed, InitStream, k)</c>;
 /// element i uses counter i, and truncation retries use counters i + a·length (attempt a), so the
 /// result is a pure function of (seed, k, i).
 /// </summary>
@@ -26,15 +25,23 @@ public static class Initializers
     /// <summary>Keras's stddev of a standard normal truncated to ±2σ, divided out of the truncated draw.</summary>
     public const double TruncatedNormalStddev = 0.87962566103423978;
 
-    /// <summary>Initialises every slice of <paramref name="store"/> deterministically from <paramref name="seed"/>.</summary>
-    public static void Apply(ParameterStore store, ulong seed)
+    /// <summary>
+    /// Initialises the parameters <paramref name="specs"/> (in graph order) deterministically from <paramref name="seed"/>
+    /// into the flat view <paramref name="flat"/>: parameter k occupies the <c>specs[k].Size</c> floats after those before it.
+    /// Every engine initialises through here, so a seed gives the same bits in all of them.
+    /// </summary>
+    public static void Apply(IEnumerable<ParamSpec> specs, Span<float> flat, ulong seed)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        for (int k = 0; k < store.Slices.Count; k++)
+        ArgumentNullException.ThrowIfNull(specs);
+        int k = 0, offset = 0;
+        foreach (var spec in specs)
         {
-            var slice = store.Slices[k];
-            Fill(store.Value(slice), slice.Spec.Shape, slice.Spec.Initializer, CounterRng.Stream(seed, CounterRng.InitStream, (ulong)k));
+            int n = checked((int)spec.Size);
+            Fill(flat.Slice(offset, n), spec.Shape, spec.Initializer, CounterRng.Stream(seed, CounterRng.InitStream, (ulong)k));
+            offset += n;
+            k++;
         }
+        if (offset != flat.Length) throw new ArgumentException($"the parameters hold {offset} values, the buffer {flat.Length}", nameof(flat));
     }
 
     /// <summary>(fan_in, fan_out) of a tensor in NetForge layout (see the class summary).</summary>

@@ -1,57 +1,81 @@
+using System.Numerics.Tensors;
 using NetForge.Data;
+using NetForge.Train.Engines;
 
 namespace NetForge.Train.Training;
 
-/// <summary>Receives each sample during <see cref="Evaluation.Run"/>: index into the set, true label, predicted class (the
-/// confusion matrix's column: the first most probable) and the class probabilities.</summary>
-public delegate void SampleObserver(int index, int label, int predicted, ReadOnlySpan<float> probabilities);
+/// <summary>A misclassified sample: its index in the set, true and predicted class, and their probabilities.</summary>
+public sealed record Mistake(int Index, int Label, int Predicted, float Probability, float TrueProbability);
 
-/// <summary>Inference over a whole set in batches: mean loss, accuracy and, on request, a confusion matrix.</summary>
+/// <summary>
+/// An evaluation of a set: mean loss, accuracy, the confusion matrix ([classes·classes], row = true label, column =
+/// prediction: the first most probable class) and the most confidently misclassified samples, most confident first.
+/// </summary>
+public sealed record EvaluationResult(double Loss, double Accuracy, int Count, int Correct, int Classes, long[] Confusion, IReadOnlyList<Mistake> Mistakes);
+
+/// <summary>Inference over a whole set in batches, one forward pass per batch for loss, accuracy, confusion and mistakes.</summary>
 public static class Evaluation
 {
     /// <summary>
-    /// Evaluates <paramref name="set"/> in batches of <see cref="Network.MaxBatch"/>; the loss is the mean over
-    /// samples. When <paramref name="confusion"/> ([classes·classes], row = true label, column = prediction)
-    /// is given it is filled too (one extra inference pass per batch); so is <paramref name="observe"/>, called with
-    /// every sample's probabilities in order.
+    /// Evaluates <paramref name="set"/> in batches of <see cref="ITrainingEngine.MaxBatch"/>; the loss is the mean over
+    /// samples. Keeps the <paramref name="maxMistakes"/> most confident mistakes (ties: lower index first).
     /// </summary>
-    public static (double Loss, double Accuracy) Run(Network network, ImageSet set, Span<long> confusion = default, SampleObserver? observe = null)
+    public static EvaluationResult Run(ITrainingEngine engine, ImageSet set, int maxMistakes = 0)
     {
-        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(set);
-        if (set.Count == 0) return (double.NaN, double.NaN);
-        Trainer.CheckSampleSize(network, set);
-        int batch = network.MaxBatch, classes = network.NumClasses;
-        var x = new float[batch * network.InputSize];
+        int classes = engine.NumClasses;
+        var confusion = new long[classes * classes];
+        if (set.Count == 0) return new EvaluationResult(double.NaN, double.NaN, 0, 0, classes, confusion, []);
+        Batches.CheckSampleSize(engine.Graph, set);
+        int batch = engine.MaxBatch;
+        var x = new float[batch * engine.InputSize];
         var y = new int[batch];
-        float[]? logits = null, probs = null;
-        if (!confusion.IsEmpty && confusion.Length != classes * classes) throw new ArgumentException($"confusion needs {classes * classes} elements", nameof(confusion));
-        confusion.Clear();
-        if (!confusion.IsEmpty || observe is not null)
-        {
-            logits = new float[batch * classes];
-            probs = new float[batch * classes];
-        }
+        var probs = new float[batch * classes];
+        var wrong = new List<Mistake>();
         double lossSum = 0;
         long correct = 0;
         for (int start = 0; start < set.Count; start += batch)
         {
             int b = Math.Min(batch, set.Count - start);
-            Trainer.Gather(set, start, b, null, x, y);
-            var r = network.Evaluate(x.AsSpan(0, b * network.InputSize), y.AsSpan(0, b), b);
+            Batches.Gather(set, start, b, null, x, y);
+            var r = engine.Evaluate(x.AsSpan(0, b * engine.InputSize), y.AsSpan(0, b), b, probs);
             lossSum += r.Loss * b;
             correct += r.Correct;
-            if (probs is null) continue;
-            network.Predict(x.AsSpan(0, b * network.InputSize), b, logits, probs);
             for (int i = 0; i < b; i++)
             {
                 var row = probs.AsSpan(i * classes, classes);
-                int best = 0;
-                for (int c = 1; c < classes; c++) if (row[c] > row[best]) best = c;
-                if (!confusion.IsEmpty) confusion[y[i] * classes + best]++;
-                observe?.Invoke(start + i, y[i], best, row);
+                int best = TensorPrimitives.IndexOfMax(row);
+                confusion[y[i] * classes + best]++;
+                if (best != y[i] && maxMistakes > 0) wrong.Add(new Mistake(start + i, y[i], best, row[best], row[y[i]]));
             }
         }
-        return (lossSum / set.Count, (double)correct / set.Count);
+        var mistakes = wrong.OrderByDescending(w => w.Probability).ThenBy(w => w.Index).Take(maxMistakes).ToList();
+        return new EvaluationResult(lossSum / set.Count, (double)correct / set.Count, set.Count, (int)correct, classes, confusion, mistakes);
+    }
+}
+
+/// <summary>Batches of raw samples from an <see cref="ImageSet"/>, as every engine takes them.</summary>
+internal static class Batches
+{
+    public static void CheckSampleSize(Spec.Graph.ModelGraph graph, ImageSet set)
+    {
+        long size = graph.Input.Shape.Size;
+        if (set.PixelsPerImage != size)
+            throw new TrainingException($"the data has {set.PixelsPerImage} values per sample ({set.Rows}x{set.Cols}), the model's input {graph.Input.Shape} needs {size}");
+    }
+
+    /// <summary>Copies samples [start, start+count) (through <paramref name="perm"/> when given) as raw 0–255 floats plus labels.</summary>
+    public static void Gather(ImageSet set, int start, int count, int[]? perm, float[] x, int[] y)
+    {
+        int size = set.PixelsPerImage;
+        var pixels = set.Pixels;
+        var labels = set.Labels;
+        for (int i = 0; i < count; i++)
+        {
+            int index = perm is null ? start + i : perm[start + i];
+            TensorPrimitives.ConvertChecked<byte, float>(pixels.AsSpan(index * size, size), x.AsSpan(i * size, size));
+            y[i] = labels[index];
+        }
     }
 }

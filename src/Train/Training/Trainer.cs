@@ -1,15 +1,11 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
-using System.Security.Cryptography;
-using System.Text;
 using NetForge.Data;
 using NetForge.Spec;
 using NetForge.Spec.Graph;
 using NetForge.Train.Checkpoints;
-using NetForge.Train.Optimizers;
+using NetForge.Train.Engines;
 using NetForge.Train.Random;
 using NetForge.Train.Schedules;
-using NetForge.Train.Tensors;
 
 namespace NetForge.Train.Training;
 
@@ -23,6 +19,7 @@ namespace NetForge.Train.Training;
 /// Per epoch: lr = schedule(e)·plateau scale; validation; callbacks (reduce_lr_on_plateau,
 /// early_stopping, csv_logger); history and a checkpoint. Everything random is a function of
 /// (seed, epoch, step), so a resumed run is bit-identical to an uninterrupted one.
+/// The loop knows no engine: it drives an <see cref="ITrainingEngine"/> from the factory it is given.
 /// </summary>
 public sealed class Trainer
 {
@@ -32,10 +29,12 @@ public sealed class Trainer
     private readonly TrainerOptions _options;
     private readonly ITrainingObserver _observer;
     private readonly ulong _seed;
+    private readonly string _dir;
 
-    /// <summary>Prepares a run: the network (batch-size activations, <see cref="TrainerOptions.Threads"/> workers) and the data split.</summary>
-    public Trainer(ModelGraph graph, ImageSet train, ImageSet test, TrainerOptions options, ITrainingObserver? observer = null)
+    /// <summary>Prepares a run: the engine (batch-size activations, <see cref="TrainerOptions.Threads"/> workers) and the data split.</summary>
+    public Trainer(ITrainingEngineFactory engines, ModelGraph graph, ImageSet train, ImageSet test, TrainerOptions options, ITrainingObserver? observer = null)
     {
+        ArgumentNullException.ThrowIfNull(engines);
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
@@ -44,12 +43,13 @@ public sealed class Trainer
         if (graph.Train.BatchSize is < 1 or > 65536) throw new TrainingException($"batch_size must be in 1..65536, got {graph.Train.BatchSize}");
         _graph = graph;
         _options = options;
+        _dir = options.RunDirectory;
         _observer = observer ?? NullTrainingObserver.Instance;
         _seed = unchecked((ulong)(long)graph.Train.Seed);
-        CheckMemory(graph, graph.Train.BatchSize, options.AvailableMemoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
-        Network = new Network(graph, graph.Train.BatchSize, options.Threads);
-        CheckSampleSize(Network, train);
-        CheckSampleSize(Network, test);
+        CheckMemory(engines.EstimateMemoryBytes(graph, graph.Train.BatchSize), graph.Train.BatchSize, options.AvailableMemoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+        Batches.CheckSampleSize(graph, train);
+        Batches.CheckSampleSize(graph, test);
+        Engine = engines.Create(graph, graph.Train.BatchSize, options.Threads);
 
         var data = options.Limit is int limit ? train.Take(limit) : train;
         if (graph.Train.ValidationSplit > 0)
@@ -62,203 +62,271 @@ public sealed class Trainer
         }
         if (_train.Count == 0) throw new TrainingException("no training samples left (check --limit and validation_split)");
         _test = test;
-        Optimizer = Optimizer.Create(graph.Train.Optimizer, Network.Parameters);
     }
 
-    /// <summary>The network being trained (its parameters are the weights after <see cref="Run"/>).</summary>
-    public Network Network { get; }
+    /// <summary>The engine being trained (its parameters are the weights after <see cref="Run"/>).</summary>
+    public ITrainingEngine Engine { get; }
 
-    public Optimizer Optimizer { get; }
+    /// <summary>The loop's memory between epochs: what a checkpoint restores.</summary>
+    private sealed class RunState
+    {
+        public int StartEpoch;
+        public long GlobalStep;
+        public bool Stopped, RestoredBest;
+        public List<EpochRecord> History = [];
+        public EarlyStopping? Early;
+        public ReduceLrOnPlateau? Plateau;
+        public float[]? Best;
+        public TrainingStatus Status = TrainingStatus.Completed;
+        public string? Message;
+        public double TrainSeconds;
+        public long TrainSamples;
+        public EvaluationResult? LastValidation;
+    }
 
     /// <summary>Trains to <c>train.epochs</c> (or resumes towards it), evaluates the test set and writes the run folder.</summary>
     public TrainingResult Run()
     {
-        string dir = _options.RunDirectory;
-        Directory.CreateDirectory(dir);
-        using var runLock = RunFiles.AcquireLock(dir);
-        RunFiles.RemoveStaleTempFiles(dir);
+        Directory.CreateDirectory(_dir);
+        using var runLock = RunFiles.AcquireLock(_dir);
+        RunFiles.RemoveStaleTempFiles(_dir);
+        var run = Start();
+        if (_options.WriteResolvedSpec)
+            Persist(_dir, RunFiles.ResolvedSpec, () => RunFiles.WriteAtomic(Path.Combine(_dir, RunFiles.ResolvedSpec), SpecCompiler.ToResolvedYaml(_graph)));
+
         var spec = _graph.Train;
-        var store = Network.Parameters;
-        string fingerprint = SpecFingerprint(_graph);
-        var callbacks = spec.Callbacks;
-        var early = callbacks.EarlyStopping is { } es ? new EarlyStopping(es) : null;
-        var plateau = callbacks.ReduceLrOnPlateau is { } rp ? new ReduceLrOnPlateau(rp) : null;
-        foreach (var monitor in new[] { early?.Monitor, plateau?.Monitor })
+        int steps = (_train.Count + spec.BatchSize - 1) / spec.BatchSize;
+        var plan = new TrainingPlan(run.StartEpoch + 1, spec.Epochs, steps, spec.BatchSize, _train.Count, _validation.Count, _validationIsTest,
+            _graph.ParameterCount, _options.Threads, _dir);
+        _observer.OnTrainBegin(plan);
+        var loop = new EpochLoop(this, steps);
+        for (int epoch = run.StartEpoch; epoch < spec.Epochs && !run.Stopped; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            double lr = CurrentLr(epoch, run.Plateau);
+            if (!loop.Train(epoch, lr, run, out double loss, out double accuracy, out double rate)) break;
+            run.LastValidation = Evaluation.Run(Engine, _validation, _validationIsTest ? _options.TestMistakes : 0);
+            var record = new EpochRecord(epoch + 1, loss, accuracy, run.LastValidation.Loss, run.LastValidation.Accuracy, lr, clock.Elapsed.TotalSeconds, rate);
+            run.History.Add(record);
+            ApplyCallbacks(epoch, lr, record, run);
+            SaveEpoch(epoch, lr, run);
+            _observer.OnEpochEnd(record, plan);
+        }
+        return Finish(run, loop.Memory);
+    }
+
+    /// <summary>A fresh run (initialised weights) or the state of the last good checkpoint (one load, verified).</summary>
+    private RunState Start()
+    {
+        var callbacks = _graph.Train.Callbacks;
+        var run = new RunState
+        {
+            Early = callbacks.EarlyStopping is { } es ? new EarlyStopping(es) : null,
+            Plateau = callbacks.ReduceLrOnPlateau is { } rp ? new ReduceLrOnPlateau(rp) : null,
+        };
+        foreach (var monitor in new[] { run.Early?.Monitor, run.Plateau?.Monitor })
         {
             if (monitor is not null) MonitorValue(monitor, new EpochRecord(0, 0, 0, 0, 0, 0, 0, 0));
         }
-        float[]? best = early is { RestoreBest: true } ? new float[store.Count] : null;
-
-        int startEpoch = 0;
-        long globalStep = 0;
-        bool stopped = false, restoredBest = false;
-        List<EpochRecord> history = [];
-        if (_options.Resume)
+        run.Best = run.Early is { RestoreBest: true } ? new float[_graph.ParameterCount] : null;
+        if (!_options.Resume)
         {
-            if (!RunCheckpoints.Exists(dir)) throw new TrainingException($"{dir}: nothing to resume (no {RunCheckpoints.Latest})");
-            var (state, tensors, path) = RunCheckpoints.LoadLatest(dir, _observer.OnMessage);
-            if (state.SpecSha256 != fingerprint)
-                throw new TrainingException($"{path}: the spec differs from the one this checkpoint was trained with (only epochs may change on resume)");
-            if (state.Limit != _options.Limit)
-                throw new TrainingException($"{path}: the run was trained with {LimitText(state.Limit)}, this resume asks for {LimitText(_options.Limit)}; pass the same --limit");
-            if (state.Optimizer != spec.Optimizer.Type)
-                throw new TrainingException($"{path}: optimizer '{state.Optimizer}' in the checkpoint, '{spec.Optimizer.Type}' in the spec");
-            RunCheckpoints.Restore(path, tensors, store, Optimizer, state.EarlyStopping is { HasBestWeights: true } ? best : null);
-            Optimizer.StepCount = state.GlobalStep;
-            if (early is not null && state.EarlyStopping is not null) early = new EarlyStopping(callbacks.EarlyStopping!, state.EarlyStopping);
-            if (plateau is not null && state.Plateau is not null) plateau = new ReduceLrOnPlateau(callbacks.ReduceLrOnPlateau!, state.Plateau);
-            (startEpoch, globalStep, stopped) = (state.EpochsCompleted, state.GlobalStep, state.Stopped);
-            history = RunFiles.ReadHistory(dir).Take(startEpoch).ToList();
-            _observer.OnMessage(stopped
-                ? $"resuming {dir}: the run was stopped after epoch {startEpoch}; nothing left to train"
-                : $"resuming {dir} after epoch {startEpoch} (step {globalStep})");
+            if (RunCheckpoints.Exists(_dir))
+                throw new TrainingException($"{_dir} already holds a checkpoint; pass --resume {_dir} to continue it, or --out another folder");
+            Engine.Initialize(_seed);
+            return run;
         }
-        else
+
+        if (_options.ResumeFrom is null && !RunCheckpoints.Exists(_dir)) throw new TrainingException($"{_dir}: nothing to resume (no {RunCheckpoints.Latest})");
+        var (state, tensors, path) = _options.ResumeFrom ?? RunCheckpoints.LoadLatest(_dir, _observer.OnMessage);
+        if (state.SpecSha256 != _graph.Fingerprint())
+            throw new TrainingException($"{path}: the spec differs from the one this checkpoint was trained with (only epochs may change on resume)");
+        if (state.Limit != _options.Limit)
+            throw new TrainingException($"{path}: the run was trained with {LimitText(state.Limit)}, this resume asks for {LimitText(_options.Limit)}; pass the same --limit");
+        if (state.Optimizer != _graph.Train.Optimizer.Type)
+            throw new TrainingException($"{path}: optimizer '{state.Optimizer}' in the checkpoint, '{_graph.Train.Optimizer.Type}' in the spec");
+        if (state.Engine != Engine.Name)
+            throw new TrainingException($"{path}: the run was trained by the {state.Engine} engine; resume it with that engine (this one is {Engine.Name})");
+        Engine.LoadCheckpoint(tensors, path, optimizer: true);
+        if (state.EarlyStopping is { HasBestWeights: true } && run.Best is not null) RunCheckpoints.ReadBest(path, tensors, _graph, run.Best);
+        Engine.OptimizerSteps = state.GlobalStep;
+        if (run.Early is not null && state.EarlyStopping is not null) run.Early = new EarlyStopping(callbacks.EarlyStopping!, state.EarlyStopping);
+        if (run.Plateau is not null && state.Plateau is not null) run.Plateau = new ReduceLrOnPlateau(callbacks.ReduceLrOnPlateau!, state.Plateau);
+        (run.StartEpoch, run.GlobalStep, run.Stopped) = (state.EpochsCompleted, state.GlobalStep, state.Stopped);
+        run.History = RunFiles.ReadHistory(_dir).Take(run.StartEpoch).ToList();
+        _observer.OnMessage(run.Stopped
+            ? $"resuming {_dir}: the run was stopped after epoch {run.StartEpoch}; nothing left to train"
+            : $"resuming {_dir} after epoch {run.StartEpoch} (step {run.GlobalStep})");
+        return run;
+    }
+
+    /// <summary>One epoch's steps; its buffers are allocated once per run.</summary>
+    private sealed class EpochLoop(Trainer t, int steps)
+    {
+        private readonly float[] _x = new float[t._graph.Train.BatchSize * t.Engine.InputSize];
+        private readonly int[] _y = new int[t._graph.Train.BatchSize];
+        private readonly int[] _perm = new int[t._train.Count];
+        private readonly Stopwatch _clock = new();
+
+        public StepMemory Memory { get; } = new();
+
+        /// <summary>False when a non-finite loss, gradient or weight stopped the run (status and message set).</summary>
+        public bool Train(int epoch, double lr, RunState run, out double loss, out double accuracy, out double rate)
         {
-            if (RunCheckpoints.Exists(dir))
-                throw new TrainingException($"{dir} already holds a checkpoint; pass --resume {dir} to continue it, or --out another folder");
-            Initializers.Initializers.Apply(store, _seed);
-        }
-        if (_options.WriteResolvedSpec)
-            Persist(dir, RunFiles.ResolvedSpec, () => RunFiles.WriteAtomic(Path.Combine(dir, RunFiles.ResolvedSpec), SpecCompiler.ToResolvedYaml(_graph)));
-
-        int batch = spec.BatchSize, n = _train.Count, steps = (n + batch - 1) / batch;
-        var plan = new TrainingPlan(startEpoch + 1, spec.Epochs, steps, batch, n, _validation.Count, _validationIsTest,
-            _graph.ParameterCount, _options.Threads, dir);
-        _observer.OnTrainBegin(plan);
-
-        var x = new float[batch * Network.InputSize];
-        var y = new int[batch];
-        var perm = new int[n];
-        var status = TrainingStatus.Completed;
-        string? message = null;
-        double trainSeconds = 0;
-        long trainSamples = 0;
-        var clock = new Stopwatch();
-        var memory = new StepMemory();
-
-        for (int epoch = startEpoch; epoch < spec.Epochs && !stopped; epoch++)
-        {
-            var epochClock = Stopwatch.StartNew();
-            double lr = CurrentLr(epoch, plateau);
-            CounterRng.Permutation(CounterRng.Stream(_seed, CounterRng.ShuffleStream, (ulong)epoch), perm);
-            ulong epochKey = CounterRng.Stream(_seed, CounterRng.DropoutStream, (ulong)epoch);
+            var spec = t._graph.Train;
+            var engine = t.Engine;
+            int batch = spec.BatchSize, n = t._train.Count;
+            CounterRng.Permutation(CounterRng.Stream(t._seed, CounterRng.ShuffleStream, (ulong)epoch), _perm);
+            ulong epochKey = CounterRng.Stream(t._seed, CounterRng.DropoutStream, (ulong)epoch);
             double lossSum = 0;
             long correct = 0, seen = 0;
             var lastReport = TimeSpan.Zero;
-            memory.BeginEpoch();
-            clock.Restart();
+            (loss, accuracy, rate) = (double.NaN, double.NaN, 0);
+            Memory.BeginEpoch();
+            _clock.Restart();
             for (int step = 0; step < steps; step++)
             {
                 int b = Math.Min(batch, n - step * batch);
-                Gather(_train, step * batch, b, perm, x, y);
-                store.ZeroGrad();
-                var r = Network.TrainStep(x.AsSpan(0, b * Network.InputSize), y.AsSpan(0, b), b, CounterRng.Stream(epochKey, (ulong)step, 0));
-                if (!double.IsFinite(r.Loss) && callbacks.TerminateOnNan)
-                {
-                    status = TrainingStatus.NonFiniteLoss;
-                    message = $"loss became {(double.IsNaN(r.Loss) ? "NaN" : "infinite")} at epoch {epoch + 1}, batch {step + 1}; " +
-                        (RunCheckpoints.Exists(dir) ? $"the last good checkpoint is kept in {dir}" : "no checkpoint was written");
-                    break;
-                }
-                // Clipping scales every gradient by the global norm, so a bad one must be named before it spreads.
-                if (callbacks.TerminateOnNan && spec.ClipNorm is not null && FirstNonFinite(store, store.Grads) is { } badGrad)
-                {
-                    status = TrainingStatus.NonFiniteGradient;
-                    message = NonFiniteMessage("gradient", badGrad, epoch, step, dir);
-                    break;
-                }
-                if (spec.ClipNorm is double maxNorm) Optimizer.ClipGradNorm(store, maxNorm);
-                Optimizer.Step((float)lr);
-                // One pass over the weights per step: a non-finite gradient always makes its weights non-finite
-                // (every optimizer adds a multiple of it, or of m/sqrt(v) = NaN for an infinite one), and the
-                // gradients are still intact after the step, so the cause is named precisely only when needed.
-                if (callbacks.TerminateOnNan && FirstNonFinite(store, store.Values) is { } badWeight)
-                {
-                    status = TrainingStatus.NonFiniteGradient;
-                    message = FirstNonFinite(store, store.Grads) is { } cause
-                        ? NonFiniteMessage("gradient", cause, epoch, step, dir)
-                        : NonFiniteMessage("weight (after the update)", badWeight, epoch, step, dir);
-                    break;
-                }
-                globalStep++;
+                Batches.Gather(t._train, step * batch, b, _perm, _x, _y);
+                engine.ZeroGrad();
+                var r = engine.TrainStep(_x.AsSpan(0, b * engine.InputSize), _y.AsSpan(0, b), b, CounterRng.Stream(epochKey, (ulong)step, 0));
+                if (t.NonFinite(r.Loss, epoch, step, run)) return false;
+                engine.Step((float)lr);
+                if (t.NonFiniteWeights(epoch, step, run)) return false;
+                run.GlobalStep++;
                 lossSum += r.Loss * b;
                 correct += r.Correct;
                 seen += b;
-                var elapsed = clock.Elapsed;
-                if (step == steps - 1 || elapsed - lastReport >= _options.ProgressInterval)
+                var elapsed = _clock.Elapsed;
+                if (step == steps - 1 || elapsed - lastReport >= t._options.ProgressInterval)
                 {
                     lastReport = elapsed;
-                    double rate = seen / Math.Max(elapsed.TotalSeconds, 1e-9);
-                    _observer.OnBatch(new BatchProgress(epoch + 1, spec.Epochs, step + 1, steps, lossSum / seen, (double)correct / seen, rate,
-                        TimeSpan.FromSeconds((n - seen) / Math.Max(rate, 1e-9))));
+                    double now = seen / Math.Max(elapsed.TotalSeconds, 1e-9);
+                    t._observer.OnBatch(new BatchProgress(epoch + 1, spec.Epochs, step + 1, steps, lossSum / seen, (double)correct / seen, now,
+                        TimeSpan.FromSeconds((n - seen) / Math.Max(now, 1e-9))));
                 }
             }
-            if (status is TrainingStatus.NonFiniteLoss or TrainingStatus.NonFiniteGradient) break;
-            memory.EndEpoch(steps, clock.Elapsed);
-            trainSeconds += clock.Elapsed.TotalSeconds;
-            trainSamples += seen;
-            double epochRate = seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-
-            var (valLoss, valAcc) = Evaluation.Run(Network, _validation);
-            var record = new EpochRecord(epoch + 1, lossSum / seen, (double)correct / seen, valLoss, valAcc, lr, epochClock.Elapsed.TotalSeconds, epochRate);
-            history.Add(record);
-
-            if (plateau is not null && plateau.OnEpochEnd(MonitorValue(plateau.Monitor, record), lr) is double newLr)
-                _observer.OnMessage($"epoch {epoch + 1}: {plateau.Monitor} has not improved; reducing learning rate to {newLr:G4}");
-            if (early is not null)
-            {
-                var (improved, stop) = early.OnEpochEnd(epoch + 1, MonitorValue(early.Monitor, record));
-                if (improved && best is not null) store.Values.CopyTo(best, 0);
-                if (stop)
-                {
-                    stopped = true;
-                    status = TrainingStatus.EarlyStopped;
-                    message = $"early stopping after epoch {epoch + 1}: {early.Monitor} has not improved for {callbacks.EarlyStopping!.Patience} epochs (best {early.State.Best:G6} at epoch {early.State.BestEpoch})";
-                    if (best is not null && early.State.HasBestWeights)
-                    {
-                        best.CopyTo(store.Values, 0);
-                        restoredBest = true;
-                        message += $"; restored the weights of epoch {early.State.BestEpoch}";
-                    }
-                    _observer.OnMessage(message);
-                }
-            }
-
-            Persist(dir, RunFiles.History, () => RunFiles.WriteHistory(dir, history));
-            if (callbacks.CsvLogger is { } csv) Persist(dir, csv.FileName, () => WriteCsvLog(dir, csv, history, epoch == startEpoch));
-            var checkpointState = new CheckpointState
-            {
-                EpochsCompleted = epoch + 1,
-                GlobalStep = globalStep,
-                LearningRate = lr,
-                Seed = spec.Seed,
-                Limit = _options.Limit,
-                SpecSha256 = fingerprint,
-                Optimizer = spec.Optimizer.Type,
-                OptimizerState = Optimizer.StateNames,
-                EarlyStopping = early?.State,
-                Plateau = plateau?.State,
-                Stopped = stopped,
-            };
-            Persist(dir, RunCheckpoints.Latest, () => RunCheckpoints.Save(dir, checkpointState, store, Optimizer, best is not null && early!.State.HasBestWeights ? best : null));
-            _observer.OnEpochEnd(record, plan);
+            Memory.EndEpoch(steps, _clock.Elapsed);
+            run.TrainSeconds += _clock.Elapsed.TotalSeconds;
+            run.TrainSamples += seen;
+            (loss, accuracy, rate) = (lossSum / seen, (double)correct / seen, seen / Math.Max(_clock.Elapsed.TotalSeconds, 1e-9));
+            return true;
         }
+    }
 
-        double samplesPerSecond = trainSamples / Math.Max(trainSeconds, 1e-9);
-        if (status is TrainingStatus.NonFiniteLoss or TrainingStatus.NonFiniteGradient) return new TrainingResult(status, message, history, null, null, samplesPerSecond, dir);
-        if (stopped && status == TrainingStatus.Completed)
+    /// <summary>
+    /// terminate_on_nan before the update: a non-finite loss, or (with clip_norm, which scales every gradient by the global
+    /// norm, so a bad one must be named before it spreads) a non-finite gradient. Then clips. True when the run stops.
+    /// </summary>
+    private bool NonFinite(double loss, int epoch, int step, RunState run)
+    {
+        var spec = _graph.Train;
+        if (!double.IsFinite(loss) && spec.Callbacks.TerminateOnNan)
         {
-            status = TrainingStatus.EarlyStopped;
-            message = "the run had already been stopped by early stopping";
+            run.Status = TrainingStatus.NonFiniteLoss;
+            run.Message = $"loss became {(double.IsNaN(loss) ? "NaN" : "infinite")} at epoch {epoch + 1}, batch {step + 1}; " +
+                (RunCheckpoints.Exists(_dir) ? $"the last good checkpoint is kept in {_dir}" : "no checkpoint was written");
+            return true;
         }
-        // When the test set validates and the weights are those of the last epoch, its figures are the test figures.
-        var (testLoss, testAcc) = _validationIsTest && history.Count > startEpoch && !restoredBest
-            ? (history[^1].ValLoss, history[^1].ValAccuracy)
-            : Evaluation.Run(Network, _test);
-        Persist(dir, RunFiles.Metrics, () => RunFiles.WriteMetrics(dir, new RunFiles.RunMetrics(testAcc, testLoss, history.Count, samplesPerSecond,
-            _graph.ParameterCount, _graph.TrainableParameterCount, status.ToString(), memory.AllocatedBytesPerStep, memory.GcPauseFraction)));
-        return new TrainingResult(status, message, history, testLoss, testAcc, samplesPerSecond, dir);
+        if (spec.Callbacks.TerminateOnNan && spec.ClipNorm is not null && Engine.FirstNonFinite(gradients: true) is { } badGrad)
+        {
+            run.Status = TrainingStatus.NonFiniteGradient;
+            run.Message = NonFiniteMessage("gradient", badGrad, epoch, step, _dir);
+            return true;
+        }
+        if (spec.ClipNorm is double maxNorm) Engine.ClipGradNorm(maxNorm);
+        return false;
+    }
+
+    /// <summary>
+    /// terminate_on_nan after the update, one pass over the weights per step: a non-finite gradient always makes its weights
+    /// non-finite (every optimizer adds a multiple of it, or of m/sqrt(v) = NaN for an infinite one), and the gradients are
+    /// still intact after the step, so the cause is named precisely only when needed. True when the run stops.
+    /// </summary>
+    private bool NonFiniteWeights(int epoch, int step, RunState run)
+    {
+        if (!_graph.Train.Callbacks.TerminateOnNan || Engine.FirstNonFinite(gradients: false) is not { } badWeight) return false;
+        run.Status = TrainingStatus.NonFiniteGradient;
+        run.Message = Engine.FirstNonFinite(gradients: true) is { } cause
+            ? NonFiniteMessage("gradient", cause, epoch, step, _dir)
+            : NonFiniteMessage("weight (after the update)", badWeight, epoch, step, _dir);
+        return true;
+    }
+
+    /// <summary>reduce_lr_on_plateau and early_stopping (which may restore the best weights) after epoch <paramref name="epoch"/>.</summary>
+    private void ApplyCallbacks(int epoch, double lr, EpochRecord record, RunState run)
+    {
+        if (run.Plateau is { } plateau && plateau.OnEpochEnd(MonitorValue(plateau.Monitor, record), lr) is double newLr)
+            _observer.OnMessage($"epoch {epoch + 1}: {plateau.Monitor} has not improved; reducing learning rate to {newLr:G4}");
+        if (run.Early is not { } early) return;
+        var (improved, stop) = early.OnEpochEnd(epoch + 1, MonitorValue(early.Monitor, record));
+        if (improved && run.Best is not null) Engine.ReadParameters(run.Best);
+        if (!stop) return;
+        run.Stopped = true;
+        run.Status = TrainingStatus.EarlyStopped;
+        run.Message = $"early stopping after epoch {epoch + 1}: {early.Monitor} has not improved for {_graph.Train.Callbacks.EarlyStopping!.Patience} epochs (best {early.State.Best:G6} at epoch {early.State.BestEpoch})";
+        if (run.Best is not null && early.State.HasBestWeights)
+        {
+            Engine.WriteParameters(run.Best);
+            run.RestoredBest = true;
+            run.Message += $"; restored the weights of epoch {early.State.BestEpoch}";
+        }
+        _observer.OnMessage(run.Message);
+    }
+
+    /// <summary>History, csv_logger and a checkpoint of the engine's tensors as they are (no copies).</summary>
+    private void SaveEpoch(int epoch, double lr, RunState run)
+    {
+        var spec = _graph.Train;
+        Persist(_dir, RunFiles.History, () => RunFiles.WriteHistory(_dir, run.History));
+        if (spec.Callbacks.CsvLogger is { } csv) Persist(_dir, csv.FileName, () => WriteCsvLog(_dir, csv, run.History, epoch == run.StartEpoch));
+        var state = new CheckpointState
+        {
+            EpochsCompleted = epoch + 1,
+            GlobalStep = run.GlobalStep,
+            LearningRate = lr,
+            Seed = spec.Seed,
+            Limit = _options.Limit,
+            SpecSha256 = _graph.Fingerprint(),
+            Optimizer = spec.Optimizer.Type,
+            OptimizerState = Engine.OptimizerStateNames,
+            Engine = Engine.Name,
+            EarlyStopping = run.Early?.State,
+            Plateau = run.Plateau?.State,
+            Stopped = run.Stopped,
+        };
+        var tensors = Engine.CheckpointTensors();
+        if (run.Best is not null && run.Early!.State.HasBestWeights) tensors = tensors.Concat(RunCheckpoints.BestTensors(_graph, run.Best));
+        Persist(_dir, RunCheckpoints.Latest, () => RunCheckpoints.Save(_dir, state, tensors));
+    }
+
+    /// <summary>
+    /// The test evaluation (the last validation when the test set validated the final weights: no second pass) and
+    /// metrics.json. The evaluation, confusion matrix and most confident mistakes included, is the result's <c>Test</c>.
+    /// </summary>
+    private TrainingResult Finish(RunState run, StepMemory memory)
+    {
+        double samplesPerSecond = run.TrainSamples / Math.Max(run.TrainSeconds, 1e-9);
+        if (run.Status is TrainingStatus.NonFiniteLoss or TrainingStatus.NonFiniteGradient)
+            return new TrainingResult(run.Status, run.Message, run.History, null, null, samplesPerSecond, _dir);
+        if (run.Stopped && run.Status == TrainingStatus.Completed)
+        {
+            run.Status = TrainingStatus.EarlyStopped;
+            run.Message = "the run had already been stopped by early stopping";
+        }
+        var test = _validationIsTest && run.LastValidation is not null && !run.RestoredBest
+            ? run.LastValidation
+            : Evaluation.Run(Engine, _test, _options.TestMistakes);
+        Persist(_dir, RunFiles.Metrics, () => RunFiles.WriteMetrics(_dir, new RunFiles.RunMetrics(test.Accuracy, test.Loss, run.History.Count, samplesPerSecond,
+            _graph.ParameterCount, _graph.TrainableParameterCount, run.Status.ToString(), memory.AllocatedBytesPerStep, memory.GcPauseFraction)));
+        return new TrainingResult(run.Status, run.Message, run.History, test.Loss, test.Accuracy, samplesPerSecond, _dir) { Test = test };
+    }
+
+    private static void CheckMemory(long need, int batchSize, long availableBytes)
+    {
+        if (availableBytes > 0 && need > availableBytes)
+            throw new TrainingException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"batch {batchSize} needs an estimated {need / 1e9:F1} GB for activations, gradients, parameters and optimizer state; this machine has {availableBytes / 1e9:F1} GB available (lower --batch-size or shrink the model)"));
     }
 
     /// <summary>
@@ -278,58 +346,11 @@ public sealed class Trainer
         }
     }
 
-    /// <summary>
-    /// The first parameter slice holding a NaN or infinity in <paramref name="buffer"/> (values or gradients), or null.
-    /// One vectorised sum over the whole buffer per call; the slices are searched only when it is not finite.
-    /// </summary>
-    internal static ParamSlice? FirstNonFinite(ParameterStore store, float[] buffer)
+    private string NonFiniteMessage(string what, string path, int epoch, int step, string dir)
     {
-        if (float.IsFinite(TensorPrimitives.Sum(buffer))) return null;
-        foreach (var slice in store.Slices)
-        {
-            var span = buffer.AsSpan(slice.Offset, slice.Length);
-            if (!float.IsFinite(TensorPrimitives.Sum(span)) && HasNonFinite(span)) return slice;
-        }
-        return null;   // the sum overflowed but every element is finite
-    }
-
-    private static bool HasNonFinite(ReadOnlySpan<float> span)
-    {
-        foreach (float v in span)
-        {
-            if (!float.IsFinite(v)) return true;
-        }
-        return false;
-    }
-
-    private string NonFiniteMessage(string what, ParamSlice slice, int epoch, int step, string dir)
-    {
-        string layer = _graph.Layers.FirstOrDefault(l => l.Parameters.Any(p => p.Path == slice.Path))?.Name ?? "?";
-        return $"non-finite {what} in {slice.Path} ({layer}) at epoch {epoch + 1}, batch {step + 1}; " +
+        string layer = _graph.Layers.FirstOrDefault(l => l.Parameters.Any(p => p.Path == path))?.Name ?? "?";
+        return $"non-finite {what} in {path} ({layer}) at epoch {epoch + 1}, batch {step + 1}; " +
             (RunCheckpoints.Exists(dir) ? $"the last good checkpoint is kept in {dir}" : "no checkpoint was written");
-    }
-
-    /// <summary>
-    /// Estimated bytes a <see cref="Network"/> of <paramref name="graph"/> allocates at <paramref name="batchSize"/>:
-    /// per layer three batch-sized buffers of its output (activation, gradient, one working buffer such as a
-    /// pre-activation or mask) plus the input and its gradient, and five parameter-sized buffers (values, gradients,
-    /// up to three optimizer state sections). A deliberate over-estimate of the dominant terms, used to refuse a run
-    /// up front rather than fail after allocating.
-    /// </summary>
-    public static long EstimateMemoryBytes(ModelGraph graph, int batchSize)
-    {
-        ArgumentNullException.ThrowIfNull(graph);
-        long perSample = 2 * graph.Input.Shape.Size;
-        foreach (var layer in graph.Layers) perSample += 3 * layer.OutputShape.Size;
-        return 4L * (perSample * batchSize + 5L * graph.ParameterCount);
-    }
-
-    private static void CheckMemory(ModelGraph graph, int batchSize, long availableBytes)
-    {
-        long need = EstimateMemoryBytes(graph, batchSize);
-        if (availableBytes > 0 && need > availableBytes)
-            throw new TrainingException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"batch {batchSize} needs an estimated {need / 1e9:F1} GB for activations, gradients, parameters and optimizer state; this machine has {availableBytes / 1e9:F1} GB available (lower --batch-size or shrink the model)"));
     }
 
     private static string LimitText(int? limit) => limit is int n ? $"--limit {n}" : "no --limit";
@@ -361,47 +382,6 @@ public sealed class Trainer
         "val_accuracy" or "val_acc" => r.ValAccuracy,
         _ => throw new TrainingException($"unknown monitor '{monitor}': expected loss, accuracy, val_loss or val_accuracy"),
     };
-
-    /// <summary>
-    /// SHA-256 (hex) of everything that shapes training except the epoch count and file locations:
-    /// input, layers with their parameters and initializers, and the train block with epochs = 0.
-    /// A resumed run must match it.
-    /// </summary>
-    public static string SpecFingerprint(ModelGraph graph)
-    {
-        ArgumentNullException.ThrowIfNull(graph);
-        var sb = new StringBuilder();
-        sb.Append(graph.Input with { Location = SourceLocation.None }).Append('\n');
-        sb.Append(string.Join(",", graph.Labels)).Append('\n');
-        foreach (var layer in graph.Layers)
-        {
-            sb.Append(layer with { Location = SourceLocation.None }).Append('\n');
-            foreach (var p in layer.Parameters) sb.Append(p).Append('\n');
-        }
-        var t = graph.Train;
-        sb.Append(t with { Epochs = 0, Metrics = [] }).Append('\n').Append(string.Join(",", t.Metrics));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
-    }
-
-    internal static void CheckSampleSize(Network network, ImageSet set)
-    {
-        if (set.PixelsPerImage != network.InputSize)
-            throw new TrainingException($"the data has {set.PixelsPerImage} values per sample ({set.Rows}x{set.Cols}), the model's input {network.Graph.Input.Shape} needs {network.InputSize}");
-    }
-
-    /// <summary>Copies samples [start, start+count) (through <paramref name="perm"/> when given) as raw 0–255 floats plus labels.</summary>
-    internal static void Gather(ImageSet set, int start, int count, int[]? perm, float[] x, int[] y)
-    {
-        int size = set.PixelsPerImage;
-        var pixels = set.Pixels;
-        var labels = set.Labels;
-        for (int i = 0; i < count; i++)
-        {
-            int index = perm is null ? start + i : perm[start + i];
-            TensorPrimitives.ConvertChecked<byte, float>(pixels.AsSpan(index * size, size), x.AsSpan(i * size, size));
-            y[i] = labels[index];
-        }
-    }
 
     /// <summary>
     /// Managed allocations and GC pauses inside the training loops (not evaluation or checkpoints), over every epoch

@@ -15,6 +15,10 @@ public sealed record TrainerOptions
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(100);
     /// <summary>Memory the up-front size check compares against (default: <see cref="GC.GetGCMemoryInfo()"/>'s TotalAvailableMemoryBytes).</summary>
     public long? AvailableMemoryBytes { get; init; }
+    /// <summary>With <see cref="Resume"/>: the checkpoint already loaded by the caller (so it is read and verified once), else the trainer loads it.</summary>
+    public Checkpoints.LoadedCheckpoint? ResumeFrom { get; init; }
+    /// <summary>How many of the most confidently misclassified test samples the result's <see cref="TrainingResult.Test"/> keeps (for the report).</summary>
+    public int TestMistakes { get; init; } = 24;
     /// <summary>Write <c>spec.resolved.yaml</c> with the spec compiler (off for hand-built graphs in tests).</summary>
     public bool WriteResolvedSpec { get; init; } = true;
 }
@@ -65,10 +69,14 @@ public enum TrainingStatus
     NonFiniteGradient,
 }
 
-/// <summary>The outcome: status, history, test metrics (absent after a NaN stop).</summary>
+/// <summary>The outcome: status, history, test metrics and evaluation (absent after a NaN stop).</summary>
 public sealed record TrainingResult(
     TrainingStatus Status, string? Message, IReadOnlyList<EpochRecord> History,
-    double? TestLoss, double? TestAccuracy, double SamplesPerSecond, string RunDirectory);
+    double? TestLoss, double? TestAccuracy, double SamplesPerSecond, string RunDirectory)
+{
+    /// <summary>The final weights' test-set evaluation: confusion matrix and most confident mistakes (null after a NaN stop).</summary>
+    public EvaluationResult? Test { get; init; }
+}
 
 /// <summary>A run cannot start or continue (folder locked, nothing to resume, spec changed...); the message says why.</summary>
 public sealed class TrainingException(string message) : Exception(message);

@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using NetForge.Spec.Graph;
 using NetForge.Train.Checkpoints;
-using NetForge.Train.Optimizers;
-using NetForge.Train.Tensors;
+using NetForge.Engine.Optimizers;
+using NetForge.Engine.Tensors;
 using NetForge.Train.Tests.Training;
 
 namespace NetForge.Train.Tests.Checkpoints;
@@ -19,7 +19,7 @@ public class CheckpointTests
             new ParamSpec("layers.0.bias", "bias", new Shape(4), Initializer.Zeros),
             new ParamSpec("layers.1.moving_mean", "moving_mean", new Shape(4), Initializer.Zeros, Trainable: false),
         ]);
-        NetForge.Train.Initializers.Initializers.Apply(store, 5);
+        store.Initialize(5);
         store.Value("layers.1.moving_mean").Fill(0.5f);
         return store;
     }
@@ -52,7 +52,7 @@ public class CheckpointTests
         var store = Store();
         var adam = SteppedAdam(store);
         var best = store.Values.Select(v => v * 2).ToArray();
-        RunCheckpoints.Save(tmp.Path, State(), store, adam, best);
+        SaveStore(tmp.Path, State(), store, adam, best);
 
         var (state, tensors, path) = RunCheckpoints.LoadLatest(tmp.Path);
         Assert.EndsWith(RunCheckpoints.Latest, path);
@@ -61,7 +61,7 @@ public class CheckpointTests
         store2.Values.AsSpan().Clear();
         var adam2 = Optimizer.Create(new AdamSpec(0.01, 0.9, 0.999, 1e-7, Amsgrad: true), store2);
         var best2 = new float[store2.Count];
-        RunCheckpoints.Restore(path, tensors, store2, adam2, best2);
+        RestoreStore(path, tensors, store2, adam2, best2);
         Assert.Equal(store.Values, store2.Values);
         Assert.Equal(adam.State.ToArray(), adam2.State.ToArray());
         Assert.Equal(best, best2);
@@ -74,7 +74,7 @@ public class CheckpointTests
     {
         using var tmp = RepoPaths.NewTemp();
         var store = Store();
-        RunCheckpoints.Save(tmp.Path, State(), store, null, null);
+        SaveStore(tmp.Path, State(), store, null, null);
         var bytes = File.ReadAllBytes(Path.Combine(tmp.Path, RunCheckpoints.Latest));
         int n = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         Assert.Equal(0, n % 8);
@@ -143,8 +143,8 @@ public class CheckpointTests
     {
         using var tmp = RepoPaths.NewTemp();
         var store = Store();
-        RunCheckpoints.Save(tmp.Path, State(1), store, null, null);
-        RunCheckpoints.Save(tmp.Path, State(2), store, null, null);
+        SaveStore(tmp.Path, State(1), store, null, null);
+        SaveStore(tmp.Path, State(2), store, null, null);
         string latest = Path.Combine(tmp.Path, RunCheckpoints.Latest);
         var bytes = File.ReadAllBytes(latest);
         bytes[^3] ^= 1;
@@ -160,10 +160,38 @@ public class CheckpointTests
     public void RestoreRejectsAnotherNetwork()
     {
         using var tmp = RepoPaths.NewTemp();
-        RunCheckpoints.Save(tmp.Path, State(), Store(), null, null);
+        SaveStore(tmp.Path, State(), Store(), null, null);
         var other = new ParameterStore([new ParamSpec("layers.0.weight", "weight", new Shape(4, 3, 3, 3), Initializer.Zeros)]);
-        var e = Assert.Throws<CheckpointException>(() => RunCheckpoints.LoadParameters(tmp.Path, other));
+        var e = Assert.Throws<CheckpointException>(() => LoadInto(tmp.Path, other));
         Assert.Contains("shape mismatch, expected [4, 3, 3, 3], got [4, 3, 2, 2]", e.Message);
+    }
+
+    /// <summary>What the engine's checkpoint tensors are: every slice, every optimizer section, best weights (no copies).</summary>
+    private static void SaveStore(string dir, CheckpointState state, ParameterStore store, Optimizer? optimizer, float[]? best)
+    {
+        var tensors = store.Slices.Select(s => new NamedTensor(s.Path, s.Spec.Shape.ToArray(), store.Values.AsMemory(s.Offset, s.Length))).ToList();
+        if (optimizer is not null)
+            tensors.AddRange(optimizer.StateNames.Select((n, i) => new NamedTensor(RunCheckpoints.OptimizerPrefix + n, [store.Count], optimizer.StateMemory(i))));
+        if (best is not null)
+            tensors.AddRange(store.Slices.Select(s => new NamedTensor(RunCheckpoints.BestPrefix + s.Path, s.Spec.Shape.ToArray(), best.AsMemory(s.Offset, s.Length))));
+        RunCheckpoints.Save(dir, state, tensors);
+    }
+
+    private static void RestoreStore(string path, IReadOnlyDictionary<string, CheckpointTensor> tensors, ParameterStore store, Optimizer optimizer, float[] best)
+    {
+        foreach (var s in store.Slices)
+        {
+            RunCheckpoints.Copy(path, tensors, s.Path, s.Spec.Shape.ToArray(), store.Value(s));
+            RunCheckpoints.Copy(path, tensors, RunCheckpoints.BestPrefix + s.Path, s.Spec.Shape.ToArray(), best.AsSpan(s.Offset, s.Length));
+        }
+        for (int i = 0; i < optimizer.StateNames.Count; i++)
+            RunCheckpoints.Copy(path, tensors, RunCheckpoints.OptimizerPrefix + optimizer.StateNames[i], [store.Count], optimizer.StateSection(i));
+    }
+
+    private static void LoadInto(string dir, ParameterStore store)
+    {
+        var (_, tensors, path) = RunCheckpoints.LoadLatest(dir);
+        foreach (var s in store.Slices) RunCheckpoints.Copy(path, tensors, s.Path, s.Spec.Shape.ToArray(), store.Value(s));
     }
 
     private static List<(string, int[], ReadOnlyMemory<float>)> Tensors(ParameterStore store) =>

@@ -1,6 +1,6 @@
 using NetForge.Spec.Graph;
 using NetForge.Train.Initializers;
-using NetForge.Train.Tensors;
+using NetForge.Engine.Tensors;
 
 namespace NetForge.Train.Tests.Initializers;
 
@@ -11,7 +11,7 @@ public class InitializerTests
     private static float[] Draw(Initializer init, Shape shape, ulong seed = 42)
     {
         var store = new ParameterStore([new ParamSpec("layers.0.weight", "weight", shape, init)]);
-        NetForge.Train.Initializers.Initializers.Apply(store, seed);
+        store.Initialize(seed);
         return store.Values;
     }
 
@@ -84,9 +84,9 @@ public class InitializerTests
         var a = new ParameterStore(specs);
         var b = new ParameterStore(specs);
         var c = new ParameterStore(specs);
-        NetForge.Train.Initializers.Initializers.Apply(a, 7);
-        NetForge.Train.Initializers.Initializers.Apply(b, 7);
-        NetForge.Train.Initializers.Initializers.Apply(c, 8);
+        a.Initialize(7);
+        b.Initialize(7);
+        c.Initialize(8);
         Assert.Equal(a.Values, b.Values);
         Assert.NotEqual(a.Values, c.Values);
         Assert.NotEqual(a.Value("layers.0.weight").ToArray(), a.Value("layers.1.weight").ToArray());

@@ -1,5 +1,5 @@
 using NetForge.Spec.Graph;
-using NetForge.Train.Kernels;
+using NetForge.Engine.Kernels;
 
 namespace NetForge.Train.Tests.Kernels;
 

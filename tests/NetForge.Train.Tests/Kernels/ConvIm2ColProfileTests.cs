@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using NetForge.Spec.Graph;
-using NetForge.Train.Kernels;
+using NetForge.Engine.Kernels;
 using Xunit.Abstractions;
 
 namespace NetForge.Train.Tests.Kernels;

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 using NetForge.Spec.Graph;
-using NetForge.Train.Kernels;
+using NetForge.Engine.Kernels;
 
 namespace NetForge.Train.Tests.Kernels;
 

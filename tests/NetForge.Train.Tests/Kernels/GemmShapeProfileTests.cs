@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using NetForge.Train.Kernels;
+using NetForge.Engine.Kernels;
 using Xunit.Abstractions;
 
 namespace NetForge.Train.Tests.Kernels;

@@ -1,4 +1,4 @@
-using NetForge.Train.Kernels.Parallel;
+using NetForge.Engine.Kernels.Parallel;
 
 namespace NetForge.Train.Tests.Kernels;
 

@@ -1,4 +1,4 @@
-using NetForge.Train.Kernels;
+using NetForge.Engine.Kernels;
 
 namespace NetForge.Train.Tests.Kernels;
 

@@ -13,7 +13,7 @@ public class LayerCoverageTests
     {
         var graph = LayerExamples.Graph(type);
         var net = new Network(graph, maxBatch: 4, threads: 2);
-        NetForge.Train.Initializers.Initializers.Apply(net.Parameters, 7);
+        net.Parameters.Initialize(7);
         var x = Kernels.TestData.Uniform(4 * net.InputSize, 3, 0, 255);
         int[] y = [1, 4, 9, 0];
         net.Parameters.ZeroGrad();

@@ -40,7 +40,7 @@ public class LayerShapeTests
     {
         var (add, outputSize, parameters) = Table[name];
         var graph = add(new GraphBuilder(1.0, 3, 9, 8)).Build(name);
-        var net = new Train.Network(graph, maxBatch: 2, threads: 1);
+        var net = new Engine.Network(graph, maxBatch: 2, threads: 1);
         var last = net.Layers[^1];
         Assert.Equal(outputSize, last.OutputSize);
         Assert.Equal(outputSize, (int)graph.Layers[^1].OutputShape.Size);

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using NetForge.Spec;
 using NetForge.Spec.Graph;
-using NetForge.Train.Optimizers;
+using NetForge.Engine.Optimizers;
 using NetForge.Train.Tests.Training;
 
 namespace NetForge.Train.Tests.Networks;

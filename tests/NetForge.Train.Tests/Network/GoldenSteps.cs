@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using NetForge.Spec.Graph;
-using NetForge.Train.Optimizers;
+using NetForge.Engine.Optimizers;
 
 namespace NetForge.Train.Tests.Networks;
 
@@ -18,9 +18,9 @@ internal static class GoldenSteps
     /// <param name="zeroOneIn">One pixel in this many is exactly 0 (ties for max pooling, zeros for relu).</param>
     public static string Hash(ModelGraph graph, int threads, int maxBatch, int[] batches, int zeroOneIn)
     {
-        var net = new Train.Network(graph, maxBatch, threads);
+        var net = new Engine.Network(graph, maxBatch, threads);
         var store = net.Parameters;
-        Train.Initializers.Initializers.Apply(store, (ulong)graph.Train.Seed);
+        store.Initialize((ulong)graph.Train.Seed);
         var optimizer = Optimizer.Create(graph.Train.Optimizer, store);
         var rng = new System.Random(graph.Train.Seed);
         var x = new float[maxBatch * net.InputSize];

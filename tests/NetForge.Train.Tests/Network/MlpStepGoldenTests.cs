@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using NetForge.Spec;
 using NetForge.Spec.Graph;
-using NetForge.Train.Optimizers;
-using NetForge.Train.Tensors;
+using NetForge.Engine.Optimizers;
+using NetForge.Engine.Tensors;
 using NetForge.Train.Tests.Training;
 
 namespace NetForge.Train.Tests.Networks;
@@ -122,10 +122,9 @@ public class MlpStepGoldenTests
                 new ParamSpec("w", "weight", new Shape(331, 307), Initializer.GlorotUniform),
                 new ParamSpec("b", "bias", new Shape(70_001), Initializer.Zeros),
             ]);
-            Optimizer.RegisterThreads(store, threads);
             var rng = new System.Random(5);
             for (int i = 0; i < store.Count; i++) store.Values[i] = (float)(rng.NextDouble() - 0.5);
-            var optimizer = Optimizer.Create(spec, store);
+            var optimizer = Optimizer.Create(spec, store, threads);
             for (int step = 0; step < 4; step++)
             {
                 for (int i = 0; i < store.Count; i++) store.Grads[i] = (float)((rng.NextDouble() - 0.5) * 0.1);
@@ -140,8 +139,7 @@ public class MlpStepGoldenTests
     public void Threaded_optimizer_steps_allocate_nothing_after_warm_up()
     {
         var store = new ParameterStore([new ParamSpec("w", "weight", new Shape(300, 300), Initializer.GlorotUniform)]);
-        Optimizer.RegisterThreads(store, 2);
-        var optimizer = Optimizer.Create(new RmsPropSpec(0.001, 0.9, 0.5, 1e-7, true), store);
+        var optimizer = Optimizer.Create(new RmsPropSpec(0.001, 0.9, 0.5, 1e-7, true), store, threads: 2);
         // Warm up past JIT tiering (call counting, the tier-1 rejit after its 100 ms delay, OSR): the runtime's own
         // first-time work may allocate on this thread; the optimizer's steady state must not.
         var warm = System.Diagnostics.Stopwatch.StartNew();

@@ -19,9 +19,9 @@ public class NetworkTests
         return (x, TestData.Labels(batch, 10, seed + 1));
     }
 
-    private static Train.Network Make(ModelGraph g, int maxBatch, int threads)
+    private static Engine.Network Make(ModelGraph g, int maxBatch, int threads)
     {
-        var net = new Train.Network(g, maxBatch, threads);
+        var net = new Engine.Network(g, maxBatch, threads);
         GradientCheck.Randomize(net, 5);
         return net;
     }
@@ -93,7 +93,7 @@ public class NetworkTests
     public void Input_scale_is_applied_first()
     {
         var g = new GraphBuilder(0.5, 3).Act(Activation.Linear).Dense(2).Build("scale");
-        var net = new Train.Network(g, 1, 1);
+        var net = new Engine.Network(g, 1, 1);
         net.Evaluate([2f, 4f, 6f], [0], 1);
         Assert.Equal([1f, 2f, 3f], net.LayerOutput(0).ToArray());
     }
@@ -151,13 +151,13 @@ public class NetworkTests
         Assert.Equal("batch", Assert.Throws<ArgumentOutOfRangeException>(() => net.TrainStep(x, y, 5, 0)).ParamName);
         Assert.Equal("batch", Assert.Throws<ArgumentOutOfRangeException>(() => net.Evaluate(x, y, 0)).ParamName);
         Assert.Equal("logits", Assert.Throws<ArgumentException>(() => net.Predict(x, 4, new float[39], new float[40])).ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Train.Network(Cnn(), 0, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Engine.Network(Cnn(), 0, 1));
     }
 
     [Fact]
     public void Softmax_on_a_convolution_is_not_supported()
     {
         var g = new GraphBuilder(1.0, 1, 4, 4).Conv(2, 3, 3, activation: Activation.Softmax).Flatten().Dense(2).Build("bad");
-        Assert.Throws<NotSupportedException>(() => new Train.Network(g, 1, 1));
+        Assert.Throws<NotSupportedException>(() => new Engine.Network(g, 1, 1));
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using NetForge.Spec;
-using NetForge.Train.Optimizers;
+using NetForge.Engine.Optimizers;
 using NetForge.Train.Tests.Training;
 using Xunit.Abstractions;
 
@@ -20,11 +20,11 @@ public class StepProfileTests(ITestOutputHelper output)
     {
         if (Environment.GetEnvironmentVariable("NETFORGE_PROFILE") != "1") return;
         int threads = int.TryParse(Environment.GetEnvironmentVariable("NETFORGE_PROFILE_THREADS"), out int t) ? t : 2;
-        if (int.TryParse(Environment.GetEnvironmentVariable("NETFORGE_PROFILE_SPIN_US"), out int spin)) global::NetForge.Train.Kernels.Parallel.WorkerPool.SpinMicroseconds = spin;
+        if (int.TryParse(Environment.GetEnvironmentVariable("NETFORGE_PROFILE_SPIN_US"), out int spin)) global::NetForge.Engine.Kernels.Parallel.WorkerPool.SpinMicroseconds = spin;
         var graph = SpecCompiler.Load(Path.Combine(RepoPaths.Root, "specs", spec + ".yaml"));
         int batch = graph.Train.BatchSize;
-        var net = new Train.Network(graph, batch, threads);
-        Train.Initializers.Initializers.Apply(net.Parameters, 7);
+        var net = new Engine.Network(graph, batch, threads);
+        net.Parameters.Initialize(7);
         var optimizer = Optimizer.Create(graph.Train.Optimizer, net.Parameters);
         var rng = new System.Random(1);
         var x = new float[batch * net.InputSize];

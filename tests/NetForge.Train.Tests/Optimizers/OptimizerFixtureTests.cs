@@ -1,7 +1,7 @@
 using System.Text.Json;
 using NetForge.Spec.Graph;
-using NetForge.Train.Optimizers;
-using NetForge.Train.Tensors;
+using NetForge.Engine.Optimizers;
+using NetForge.Engine.Tensors;
 using NetForge.Train.Tests.Training;
 
 namespace NetForge.Train.Tests.Optimizers;

@@ -20,7 +20,7 @@ public class MnistEndToEndTests(ITestOutputHelper output)
         var mnist = Mnist.Load();
         using var tmp = RepoPaths.NewTemp();
         var started = DateTime.UtcNow;
-        var result = new Trainer(graph, mnist.Train, mnist.Test, new TrainerOptions { RunDirectory = tmp.Path, Limit = 6000, Threads = 2 }).Run();
+        var result = new Trainer(NetForgeEngine.Factory, graph, mnist.Train, mnist.Test, new TrainerOptions { RunDirectory = tmp.Path, Limit = 6000, Threads = 2 }).Run();
         output.WriteLine($"{(DateTime.UtcNow - started).TotalSeconds:F1}s: " + string.Join(" | ", result.History.Select(h => $"loss {h.Loss:F4} acc {h.Accuracy:F4} val_acc {h.ValAccuracy:F4}")) + $" test {result.TestAccuracy:F4}");
 
         Assert.Equal(TrainingStatus.Completed, result.Status);
@@ -28,7 +28,7 @@ public class MnistEndToEndTests(ITestOutputHelper output)
         Assert.True(result.History[1].Loss < result.History[0].Loss);
         // The resolved spec written to the run folder compiles back to the same training fingerprint (export and resume rely on it).
         var reloaded = SpecCompiler.Load(Path.Combine(tmp.Path, RunFiles.ResolvedSpec));
-        Assert.Equal(Trainer.SpecFingerprint(graph), Trainer.SpecFingerprint(reloaded));
+        Assert.Equal(graph.Fingerprint(), reloaded.Fingerprint());
     }
 
     /// <summary>

@@ -1,11 +1,11 @@
 using NetForge.Spec.Graph;
-using NetForge.Train.Tensors;
+using NetForge.Engine.Tensors;
 using NetForge.Train.Training;
 
 namespace NetForge.Train.Tests.Training;
 
 /// <summary>
-/// The per-step finite check of gradients and weights (<see cref="Trainer.FirstNonFinite"/>): one vectorised sum
+/// The per-step finite check of gradients and weights (<see cref="Engine.Tensors.ParameterStore.FirstNonFinite"/>): one vectorised sum
 /// over the whole buffer, then a search for the first offending parameter only when that sum is not finite.
 /// </summary>
 public class NonFiniteCheckTests
@@ -22,7 +22,7 @@ public class NonFiniteCheckTests
     {
         var store = Store();
         for (int i = 0; i < store.Count; i++) store.Grads[i] = i * 0.5f - 3f;
-        Assert.Null(Trainer.FirstNonFinite(store, store.Grads));
+        Assert.Null(store.FirstNonFinite(store.Grads));
     }
 
     [Theory]
@@ -33,10 +33,10 @@ public class NonFiniteCheckTests
     {
         var store = Store();
         store.Grad("layers.2.weight")[5] = bad;
-        Assert.Equal("layers.2.weight", Trainer.FirstNonFinite(store, store.Grads)?.Path);
+        Assert.Equal("layers.2.weight", store.FirstNonFinite(store.Grads)?.Path);
 
         store.Grad("layers.0.bias")[0] = bad;   // an earlier slice wins
-        Assert.Equal("layers.0.bias", Trainer.FirstNonFinite(store, store.Grads)?.Path);
+        Assert.Equal("layers.0.bias", store.FirstNonFinite(store.Grads)?.Path);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public class NonFiniteCheckTests
         var store = Store();
         store.Grad("layers.0.weight")[0] = float.PositiveInfinity;
         store.Grad("layers.0.weight")[1] = float.NegativeInfinity;
-        Assert.Equal("layers.0.weight", Trainer.FirstNonFinite(store, store.Grads)?.Path);
+        Assert.Equal("layers.0.weight", store.FirstNonFinite(store.Grads)?.Path);
     }
 
     [Fact]
@@ -54,6 +54,6 @@ public class NonFiniteCheckTests
         // Trap: the fast check sums the buffer; 3e38 + 3e38 overflows float to +Inf although every value is finite.
         var store = Store();
         store.Grads.AsSpan().Fill(3e38f);
-        Assert.Null(Trainer.FirstNonFinite(store, store.Grads));
+        Assert.Null(store.FirstNonFinite(store.Grads));
     }
 }

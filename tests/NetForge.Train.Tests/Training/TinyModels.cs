@@ -1,3 +1,4 @@
+using NetForge.Train.Training;
 using NetForge.Data;
 using NetForge.Spec.Graph;
 
@@ -6,6 +7,17 @@ namespace NetForge.Train.Tests.Training;
 /// <summary>Hand-built graphs and synthetic data small enough to train in milliseconds.</summary>
 internal static class TinyModels
 {
+    /// <summary>The trainer's weights, the flat parameter view.</summary>
+    public static float[] Weights(this Trainer trainer)
+    {
+        var w = new float[trainer.Engine.Graph.ParameterCount];
+        trainer.Engine.ReadParameters(w);
+        return w;
+    }
+
+    /// <summary>The own engine's optimizer state, every section back to back.</summary>
+    public static float[] OptimizerState(this Trainer trainer) => ((NetForgeEngine)trainer.Engine).Optimizer.State.ToArray();
+
     public const int Features = 16, Hidden = 12, Classes = 3;
 
     /// <summary>16 → dense 12 relu → dropout 0.25 → dense 3 softmax, with the given train block.</summary>

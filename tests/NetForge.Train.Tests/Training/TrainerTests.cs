@@ -11,7 +11,7 @@ public class TrainerTests
 
     private static (TrainingResult Result, Trainer Trainer) Train(ModelGraph graph, string dir, int threads = 1, bool resume = false, int? limit = null)
     {
-        var trainer = new Trainer(graph, TrainSet, TestSet, new TrainerOptions
+        var trainer = new Trainer(NetForgeEngine.Factory, graph, TrainSet, TestSet, new TrainerOptions
         {
             RunDirectory = dir,
             Threads = threads,
@@ -53,9 +53,9 @@ public class TrainerTests
         using var b = RepoPaths.NewTemp();
         using var c = RepoPaths.NewTemp();
         var graph = TinyModels.Mlp(TinyModels.Adam(epochs: 2));
-        var one = Train(graph, a.Path, threads: 1).Trainer.Network.Parameters.Values;
-        var two = Train(graph, b.Path, threads: 2).Trainer.Network.Parameters.Values;
-        var otherSeed = Train(TinyModels.Mlp(TinyModels.Adam(epochs: 2) with { Seed = 99 }), c.Path).Trainer.Network.Parameters.Values;
+        var one = Train(graph, a.Path, threads: 1).Trainer.Weights();
+        var two = Train(graph, b.Path, threads: 2).Trainer.Weights();
+        var otherSeed = Train(TinyModels.Mlp(TinyModels.Adam(epochs: 2) with { Seed = 99 }), c.Path).Trainer.Weights();
         Assert.Equal(one, two);
         Assert.NotEqual(one, otherSeed);
     }
@@ -76,8 +76,8 @@ public class TrainerTests
         Train(TinyModels.Mlp(Spec(2)), split.Path);
         var (resumed, resumedTrainer) = Train(TinyModels.Mlp(Spec(4)), split.Path, resume: true);
 
-        Assert.Equal(fullTrainer.Network.Parameters.Values, resumedTrainer.Network.Parameters.Values);
-        Assert.Equal(fullTrainer.Optimizer.State.ToArray(), resumedTrainer.Optimizer.State.ToArray());
+        Assert.Equal(fullTrainer.Weights(), resumedTrainer.Weights());
+        Assert.Equal(fullTrainer.OptimizerState(), resumedTrainer.OptimizerState());
         Assert.Equal(full.History.Select(h => (h.Loss, h.ValLoss, h.Lr)), resumed.History.Select(h => (h.Loss, h.ValLoss, h.Lr)));
         Assert.Equal(full.TestLoss, resumed.TestLoss);
     }
@@ -103,7 +103,7 @@ public class TrainerTests
         var bytes = File.ReadAllBytes(latest);
         File.WriteAllBytes(latest, bytes[..(bytes.Length / 2)]);
         var messages = new List<string>();
-        var trainer = new Trainer(TinyModels.Mlp(TinyModels.Adam(3)), TrainSet, TestSet,
+        var trainer = new Trainer(NetForgeEngine.Factory, TinyModels.Mlp(TinyModels.Adam(3)), TrainSet, TestSet,
             new TrainerOptions { RunDirectory = tmp.Path, Resume = true, WriteResolvedSpec = false }, new RecordingObserver(messages));
         var result = trainer.Run();
         Assert.Contains(messages, m => m.Contains("truncated") && m.Contains(RunCheckpoints.Latest));
@@ -151,8 +151,8 @@ public class TrainerTests
         Assert.Equal(TrainingStatus.EarlyStopped, result.Status);
         Assert.Equal(3, result.History.Count);
         Assert.Contains("restored the weights of epoch 1", result.Message);
-        var afterOne = Train(TinyModels.Mlp(TinyModels.Adam(1)), one.Path).Trainer.Network.Parameters.Values;
-        Assert.Equal(afterOne, trainer.Network.Parameters.Values);
+        var afterOne = Train(TinyModels.Mlp(TinyModels.Adam(1)), one.Path).Trainer.Weights();
+        Assert.Equal(afterOne, trainer.Weights());
         // The checkpoint holds the restored weights and says the run is over.
         var (state, tensors) = Checkpoint.Load(Path.Combine(tmp.Path, RunCheckpoints.Latest));
         Assert.True(state.Stopped);
@@ -165,7 +165,7 @@ public class TrainerTests
         using var tmp = RepoPaths.NewTemp();
         var plans = new List<TrainingPlan>();
         var graph = TinyModels.Mlp(TinyModels.Train(new SgdSpec(0.01, 0, false), epochs: 1, batch: 64, validationSplit: 0.25));
-        new Trainer(graph, TrainSet, TestSet, new TrainerOptions { RunDirectory = tmp.Path, Limit = 201, WriteResolvedSpec = false }, new RecordingObserver([], plans)).Run();
+        new Trainer(NetForgeEngine.Factory, graph, TrainSet, TestSet, new TrainerOptions { RunDirectory = tmp.Path, Limit = 201, WriteResolvedSpec = false }, new RecordingObserver([], plans)).Run();
         var plan = Assert.Single(plans);
         Assert.Equal(150, plan.TrainSamples);        // floor(201 · 0.75)
         Assert.Equal(51, plan.ValidationSamples);
@@ -192,7 +192,7 @@ public class TrainerTests
         using var tmp = RepoPaths.NewTemp();
         var observer = new AllocationObserver();
         var graph = TinyModels.Mlp(TinyModels.Train(new AdamSpec(0.01, 0.9, 0.999, 1e-7, true), epochs: 2, batch: 16, clipNorm: 1.0));
-        new Trainer(graph, TrainSet, TestSet, new TrainerOptions { RunDirectory = tmp.Path, ProgressInterval = TimeSpan.Zero, WriteResolvedSpec = false }, observer).Run();
+        new Trainer(NetForgeEngine.Factory, graph, TrainSet, TestSet, new TrainerOptions { RunDirectory = tmp.Path, ProgressInterval = TimeSpan.Zero, WriteResolvedSpec = false }, observer).Run();
         // Between two progress reports of the same epoch lie one gather, ZeroGrad, TrainStep, clip and optimizer step.
         Assert.True(observer.Steps > 60, $"only {observer.Steps} steps observed");
         Assert.Equal(0, observer.MaxBytesBetweenSteps);
@@ -250,7 +250,7 @@ public class TrainerMemoryTests
     public void After_the_warm_up_epoch_a_step_allocates_nothing_and_the_gc_never_pauses_training()
     {
         using var tmp = RepoPaths.NewTemp();
-        var trainer = new Trainer(TinyModels.Mlp(TinyModels.Adam(epochs: 4)), TinyModels.Data(600, seed: 1), TinyModels.Data(200, seed: 2),
+        var trainer = new Trainer(NetForgeEngine.Factory, TinyModels.Mlp(TinyModels.Adam(epochs: 4)), TinyModels.Data(600, seed: 1), TinyModels.Data(200, seed: 2),
             new TrainerOptions { RunDirectory = tmp.Path, Threads = 2, WriteResolvedSpec = false });
         Assert.Equal(TrainingStatus.Completed, trainer.Run().Status);
         var metrics = RunFiles.ReadMetrics(tmp.Path);
