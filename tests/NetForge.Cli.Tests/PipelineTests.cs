@@ -40,6 +40,21 @@ public sealed partial class PipelineTests
         Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.Contains("certificate verified", verify.Out, StringComparison.Ordinal);
 
+        // A checkpoint that belongs to another spec (here: the same shapes, another seed) is refused by every command
+        // that opens the run folder, with one message; before, parity certified it.
+        string foreign = dir.File("foreign");
+        Directory.CreateDirectory(foreign);
+        foreach (var f in Directory.GetFiles(run)) File.Copy(f, Path.Combine(foreign, Path.GetFileName(f)));
+        string specPath = Path.Combine(foreign, "spec.resolved.yaml");
+        File.WriteAllText(specPath, Regex.Replace(File.ReadAllText(specPath), "(?m)^  seed: .*$", "  seed: 12345"));
+        foreach (var command in new[] { new[] { "evaluate", foreign }, ["export", foreign], ["parity", foreign, "--limit", "10"], ["report", foreign],
+                     ["train", "--resume", foreign, "--epochs", "2"] })
+        {
+            var refused = Cli.Run(command);
+            Assert.True(refused.ExitCode == 1, string.Join(" ", command) + ": " + refused);
+            Assert.Contains("was written for a different spec than " + specPath, refused.Err, StringComparison.Ordinal);
+        }
+
         // A model changed after certification no longer verifies: flip one byte inside the weights (the end of the
         // file holds initializer data and metadata; the middle is inside the dense layer's weights).
         byte[] bytes = File.ReadAllBytes(model);

@@ -15,6 +15,30 @@ public class ApiListingTests
     private static readonly Assembly Runtime = typeof(NetForgeModel).Assembly;
     private static string ListingPath => RepoPaths.Combine("api", "NetForge.Runtime.api.txt");
 
+    /// <summary>Every packable library (docs/packages.md), by assembly name.</summary>
+    public static TheoryData<string> Libraries => new()
+    {
+        "NetForge.Spec", "NetForge.Data", "NetForge.Train", "NetForge.Engine", "NetForge.Export", "NetForge.Runtime",
+        "NetForge.Parity", "NetForge.Imaging", "NetForge.Report",
+    };
+
+    [Theory]
+    [MemberData(nameof(Libraries))]
+    public void Every_library_matches_its_checked_in_listing(string name)
+    {
+        var assembly = Assembly.Load(name);
+        string path = RepoPaths.Combine("api", name + ".api.txt");
+        string actual = ApiListing.Generate(assembly);
+        if (RepoPaths.Flag("NETFORGE_UPDATE_API")) File.WriteAllText(path, actual);
+        Assert.True(File.Exists(path), $"{path} is missing; create it with NETFORGE_UPDATE_API=1 dotnet test tests/NetForge.Packaging.Tests --filter ApiListing");
+        string expected = File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal);
+        Assert.True(expected == actual, $"{name}'s public API changed (- listing, + assembly):\n" + RepoPaths.Diff(expected, actual) +
+            $"\nIf the change is intended, regenerate api/{name}.api.txt with: NETFORGE_UPDATE_API=1 dotnet test tests/NetForge.Packaging.Tests --filter ApiListing");
+        // Plumbing users do not need stays internal.
+        foreach (var hidden in new[] { "WorkerPool", "IParallelBody", "class NetForge.Engine.Kernels.Gemm " })
+            Assert.DoesNotContain(hidden, actual, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void PublicSurfaceMatchesTheCheckedInListing()
     {

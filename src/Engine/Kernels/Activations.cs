@@ -13,7 +13,7 @@ namespace NetForge.Engine.Kernels;
 /// sigmoid' = y(1 − y), tanh' = 1 − y², softmax: dx = y ⊙ (dy − Σ dy·y) per row.
 /// In-place calls (output aliasing input, dInput aliasing dOutput) are allowed.
 /// </summary>
-public static class Activations
+internal static class Activations
 {
     /// <summary>Below this many elements a pass runs on the calling thread only (waking a pool thread costs more).</summary>
     private const int ParallelMinElements = 1 << 16;

@@ -14,7 +14,7 @@ namespace NetForge.Engine.Kernels;
 /// order (sample by sample) in double precision; threads split the channels, so each channel is reduced
 /// by one thread and results do not depend on the thread count.
 /// </summary>
-public static unsafe class BatchNormKernels
+internal static unsafe class BatchNormKernels
 {
     /// <summary>Training-mode forward: writes output, the batch mean, 1/√(σ²+ε) and the biased variance per channel.</summary>
     public static void ForwardTraining(

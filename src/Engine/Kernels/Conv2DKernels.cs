@@ -26,7 +26,7 @@ namespace NetForge.Engine.Kernels;
 /// batch 200, 2 threads, shared box): forward 8.7 → 6.0 ms, dWeight 9.8 → 6.2 ms, dInput 6.4 → 4.5 ms.
 /// </para>
 /// </summary>
-public static unsafe class Conv2DKernels
+internal static unsafe class Conv2DKernels
 {
     /// <summary>Target GEMM width (columns of a group's col matrix): about one column block of <see cref="Gemm"/>.</summary>
     private const int TargetColumns = 2048;

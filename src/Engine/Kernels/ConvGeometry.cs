@@ -5,7 +5,7 @@ namespace NetForge.Engine.Kernels;
 /// input [C, H, W]: kernel (window) size, stride and explicit pads. Output size follows the usual
 /// floor formula: OutH = (H + PadTop + PadBottom − KernelH) / StrideH + 1.
 /// </summary>
-public readonly record struct ConvGeometry(
+internal readonly record struct ConvGeometry(
     int Channels, int Height, int Width, int KernelH, int KernelW, int StrideH, int StrideW,
     int PadTop, int PadLeft, int PadBottom, int PadRight)
 {

@@ -11,7 +11,7 @@ namespace NetForge.Engine.Kernels;
 /// those factors (0 or 1/(1 − rate)) because backward is dInput = dOutput ⊙ mask. The mask is a pure
 /// function of (key, i): equal keys give equal masks on any thread count.
 /// </summary>
-public static class DropoutKernels
+internal static class DropoutKernels
 {
     /// <summary>
     /// Fills <paramref name="mask"/> and writes output = input ⊙ mask over <paramref name="count"/> elements, on up to

@@ -25,7 +25,7 @@ namespace NetForge.Engine.Kernels;
 /// <c>C = C + acc_q</c> for each later block — whatever the tile, micro-kernel, thread or thread count.
 /// Packing buffers live per thread (pinned, 64-byte aligned) and are reused: no allocation per call.
 /// </remarks>
-public static unsafe class Gemm
+internal static unsafe class Gemm
 {
     /// <summary>
     /// Longest reduction block: k is cut into ceil(k / Kc) near-equal blocks. The blocks define the summation order,

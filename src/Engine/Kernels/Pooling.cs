@@ -13,7 +13,7 @@ namespace NetForge.Engine.Kernels;
 /// argmax (index within the sample's input) for the backward scatter-add.
 /// Threads split the batch into contiguous chunks; every output is computed by one thread in one order.
 /// </summary>
-public static unsafe class Pooling
+internal static unsafe class Pooling
 {
     /// <summary>output = max over each window; argmax[o] = input offset (within the sample) of the winner.</summary>
     public static void MaxForward(Span<float> output, Span<int> argmax, ReadOnlySpan<float> input, int batch, in ConvGeometry g, int threads = 1)

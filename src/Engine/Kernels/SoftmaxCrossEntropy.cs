@@ -8,7 +8,7 @@ namespace NetForge.Engine.Kernels;
 /// Forward: p = softmax(logits) per row (saved for backward), loss_b = logsumexp(z_b) − z_b[label_b],
 /// mean over the batch accumulated in double; Backward: dLogits = (p − onehot(label)) / B.
 /// </summary>
-public static class SoftmaxCrossEntropy
+internal static class SoftmaxCrossEntropy
 {
     /// <summary>Writes probabilities [batch, classes]; returns the mean loss and counts argmax hits (first max wins ties).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

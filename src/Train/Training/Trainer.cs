@@ -140,7 +140,7 @@ public sealed class Trainer
         if (_options.ResumeFrom is null && !RunCheckpoints.Exists(_dir)) throw new TrainingException($"{_dir}: nothing to resume (no {RunCheckpoints.Latest})");
         var (state, tensors, path) = _options.ResumeFrom ?? RunCheckpoints.LoadLatest(_dir, _observer.OnMessage);
         if (state.SpecSha256 != _graph.Fingerprint())
-            throw new TrainingException($"{path}: the spec differs from the one this checkpoint was trained with (only epochs may change on resume)");
+            throw new TrainingException(RunFolder.ForeignCheckpointMessage(path, _graph.SourcePath) + " (only epochs may change on resume)");
         if (state.Limit != _options.Limit)
             throw new TrainingException($"{path}: the run was trained with {LimitText(state.Limit)}, this resume asks for {LimitText(_options.Limit)}; pass the same --limit");
         if (state.Optimizer != _graph.Train.Optimizer.Type)

@@ -89,7 +89,7 @@ public class TrainerTests
         Assert.Contains("nothing to resume", Assert.Throws<TrainingException>(() => Train(TinyModels.Mlp(TinyModels.Adam(1)), tmp.Path, resume: true)).Message);
         Train(TinyModels.Mlp(TinyModels.Adam(1)), tmp.Path);
         var changed = TinyModels.Mlp(TinyModels.Train(new AdamSpec(0.02, 0.9, 0.999, 1e-7, false), epochs: 2));
-        Assert.Contains("spec differs", Assert.Throws<TrainingException>(() => Train(changed, tmp.Path, resume: true)).Message);
+        Assert.Contains("was written for a different spec than", Assert.Throws<TrainingException>(() => Train(changed, tmp.Path, resume: true)).Message);
         Assert.Contains("pass the same --limit", Assert.Throws<TrainingException>(() => Train(TinyModels.Mlp(TinyModels.Adam(2)), tmp.Path, resume: true, limit: 100)).Message);
         Assert.Contains("already holds a checkpoint", Assert.Throws<TrainingException>(() => Train(TinyModels.Mlp(TinyModels.Adam(2)), tmp.Path)).Message);
     }

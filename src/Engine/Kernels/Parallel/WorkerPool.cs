@@ -8,7 +8,7 @@ namespace NetForge.Engine.Kernels.Parallel;
 /// the call's arguments (pointers, sizes) so a call allocates nothing. Chunks run concurrently on one shared copy of
 /// the struct: <see cref="Invoke"/> must not change its fields.
 /// </summary>
-public interface IParallelBody
+internal interface IParallelBody
 {
     /// <summary>Processes items <paramref name="start"/> (inclusive) to <paramref name="end"/> (exclusive).</summary>
     void Invoke(int start, int end);
@@ -26,7 +26,7 @@ public interface IParallelBody
 /// result does not depend on which thread runs a chunk (every NetForge kernel: work is split over outputs only)
 /// gives the same answer either way. An exception thrown by a chunk is rethrown on the caller after all chunks end.
 /// </remarks>
-public static class WorkerPool
+internal static class WorkerPool
 {
     /// <summary>Upper bound on the threads one call may use (chunks beyond it are merged into fewer chunks).</summary>
     public const int MaxThreads = 64;
