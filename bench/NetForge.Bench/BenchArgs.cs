@@ -13,12 +13,5 @@ internal static class BenchArgs
     }
 
     /// <summary>The path of seed spec <paramref name="name"/> (specs/NAME.yaml), found by walking up to NetForge.sln.</summary>
-    public static string SeedSpec(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NetForge.sln"))) return Path.Combine(dir.FullName, "specs", name + ".yaml");
-        }
-        throw new InvalidOperationException("NetForge.sln not found above " + AppContext.BaseDirectory);
-    }
+    public static string SeedSpec(string name) => NetForge.Tests.Shared.RepoRoot.Combine("specs", name + ".yaml");
 }

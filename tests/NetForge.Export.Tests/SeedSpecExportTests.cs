@@ -11,14 +11,7 @@ public sealed class SeedSpecExportTests(ITestOutputHelper log) : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    internal static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NetForge.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("NetForge.sln not found above " + AppContext.BaseDirectory);
-    }
+    internal static string RepoRoot() => NetForge.Tests.Shared.RepoRoot.Path;
 
     private static IEnumerable<ModelGraph> SeedSpecs()
     {

@@ -3,18 +3,10 @@ namespace NetForge.Packaging.Tests;
 /// <summary>Locates the repository (the folder holding NetForge.sln) from the test's output folder.</summary>
 internal static class RepoPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => NetForge.Tests.Shared.RepoRoot.Path;
 
     public static string Combine(params string[] parts) => Path.Combine([Root, .. parts]);
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NetForge.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("NetForge.sln not found above " + AppContext.BaseDirectory);
-    }
 
     /// <summary>True when the environment variable is set to 1/true (e.g. NETFORGE_UPDATE_API=1).</summary>
     public static bool Flag(string name)

@@ -14,15 +14,7 @@ internal static class ParityFixture
 
     public static ImageSet TestDigits => MnistData.Value.Test;
 
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetForge.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("NetForge.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepoRoot => NetForge.Tests.Shared.RepoRoot.Path;
 
     public static ModelGraph SeedSpec(string name) => SpecCompiler.Load(Path.Combine(RepoRoot, "specs", name + ".yaml"));
 

@@ -5,23 +5,11 @@ namespace NetForge.Runtime.Tests;
 /// <summary>Finds the committed test models (tools/fixtures/runtime_models.py) and their numpy-computed outputs.</summary>
 internal static class TestModels
 {
-    private static readonly Lazy<string> Root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "NetForge.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("NetForge.sln not found above " + AppContext.BaseDirectory);
-    });
 
     private static readonly Lazy<JsonElement> ExpectedJson = new(() =>
         JsonDocument.Parse(File.ReadAllText(Path("expected.json"))).RootElement);
 
-    public static string Path(string name) => System.IO.Path.Combine(Root.Value, "tests", "NetForge.Runtime.Tests", "Models", name);
+    public static string Path(string name) => System.IO.Path.Combine(NetForge.Tests.Shared.RepoRoot.Path, "tests", "NetForge.Runtime.Tests", "Models", name);
 
     public static Fixture Expected(string model)
     {

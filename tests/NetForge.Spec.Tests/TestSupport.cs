@@ -8,14 +8,8 @@ internal static class TestSupport
     public static readonly string[] SeedSpecs = ["mlp", "deep_mlp", "dropout_mlp", "cnn", "cnn_keras"];
 
     /// <summary>The folder holding NetForge.sln, found by walking up from the test binaries.</summary>
-    public static string RepoRoot { get; } = FindRoot();
+    public static string RepoRoot => NetForge.Tests.Shared.RepoRoot.Path;
 
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetForge.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("NetForge.sln not found above " + AppContext.BaseDirectory);
-    }
 
     public static string SpecPath(string name) => Path.Combine(RepoRoot, "specs", name + ".yaml");
 

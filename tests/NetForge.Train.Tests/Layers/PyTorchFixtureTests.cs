@@ -116,11 +116,5 @@ public class PyTorchFixtureTests
     }
 
     /// <summary>Fixtures are read from the source tree: walk up from the test binaries to the folder holding NetForge.sln.</summary>
-    internal static string FixturePath(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "NetForge.sln")))
-                return Path.Combine(dir.FullName, "tests", "NetForge.Train.Tests", "Fixtures", "layers", name + ".json");
-        throw new FileNotFoundException("NetForge.sln not found above " + AppContext.BaseDirectory);
-    }
+    internal static string FixturePath(string name) => NetForge.Tests.Shared.RepoRoot.Combine("tests", "NetForge.Train.Tests", "Fixtures", "layers", name + ".json");
 }

@@ -3,17 +3,7 @@ namespace NetForge.Train.Tests.Training;
 /// <summary>Finds the repository root (the folder holding NetForge.sln) by walking up from the test binaries.</summary>
 internal static class RepoPaths
 {
-    public static string Root
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "NetForge.sln"))) return dir.FullName;
-            }
-            throw new DirectoryNotFoundException("NetForge.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string Root => NetForge.Tests.Shared.RepoRoot.Path;
 
     public static string Fixture(params string[] parts) =>
         Path.Combine([Root, "tests", "NetForge.Train.Tests", "Fixtures", .. parts]);
