@@ -63,10 +63,15 @@ public static partial class SpecCompiler
     /// Reads and compiles a spec file. A missing, unreadable, oversized or non-UTF-8 file is a
     /// <see cref="SpecException"/> at <c>path:1:1</c> (same wording as <c>netforge check</c>).
     /// </summary>
-    public static ModelGraph Load(string path)
+    public static ModelGraph Load(string path) => Compile(ReadText(path), path);
+
+    /// <summary>
+    /// Reads a spec file as strict UTF-8 (a leading BOM is dropped): the one reader of spec files (the CLI, run folders).
+    /// A missing, unreadable, oversized or non-UTF-8 file is a <see cref="SpecException"/> at <c>path:1:1</c>.
+    /// </summary>
+    public static string ReadText(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
         try
         {
             var info = new FileInfo(path);
@@ -78,7 +83,8 @@ public static partial class SpecCompiler
             }
 
             var bytes = File.ReadAllBytes(path);
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+            int bom = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, bom, bytes.Length - bom);
         }
         catch (SpecException)
         {
@@ -92,8 +98,6 @@ public static partial class SpecCompiler
         {
             throw Fail(path, "cannot read the spec: " + ex.Message, null, null);
         }
-
-        return Compile(text, path);
     }
 
     /// <summary>

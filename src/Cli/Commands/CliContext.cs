@@ -51,38 +51,11 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool isTe
     /// <summary>"1 error" / "3 errors".</summary>
     public static string CountErrors(int count) => count == 1 ? "1 error" : $"{count} errors";
 
-    /// <summary>
-    /// Reads a spec file as strict UTF-8. A missing or unreadable file becomes a <see cref="SpecException"/>
-    /// located at <c>path:1:1</c>, reported like any other diagnostic.
-    /// </summary>
-    public static string ReadSpecText(string path)
-    {
-        string? problem = null;
-        if (Directory.Exists(path)) problem = "is a folder, expected a YAML spec file";
-        else
-        {
-            try
-            {
-                var bytes = File.ReadAllBytes(path);
-                var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-                int bom = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
-                return utf8.GetString(bytes, bom, bytes.Length - bom);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DecoderFallbackException)
-            {
-                problem = ex switch
-                {
-                    FileNotFoundException or DirectoryNotFoundException => "file not found",
-                    DecoderFallbackException => "not valid UTF-8 text",
-                    _ => "cannot read file: " + ex.Message,
-                };
-            }
-        }
-        throw new SpecException([new SpecDiagnostic(new SourceLocation(path, 1, 1), null, problem)]);
-    }
+    /// <summary>Reads a spec file (<see cref="SpecCompiler.ReadText"/>): problems are a located <see cref="SpecException"/>.</summary>
+    public static string ReadSpecText(string path) => SpecCompiler.ReadText(path);
 
     /// <summary>Reads and compiles a spec; any problem is a <see cref="SpecException"/> (exit 1 with every diagnostic).</summary>
-    public static ModelGraph LoadSpec(string path) => SpecCompiler.Compile(ReadSpecText(path), path);
+    public static ModelGraph LoadSpec(string path) => SpecCompiler.Load(path);
 
     /// <summary>
     /// Loads MNIST from <paramref name="dataDir"/> (the <c>--data</c> option) or the verified cache,

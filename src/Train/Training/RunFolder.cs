@@ -60,7 +60,7 @@ public sealed class RunFolder
         if (!System.IO.Directory.Exists(directory)) throw new RunFolderException($"run folder {directory} not found (train one with 'netforge train <spec>')");
         string specPath = Path.Combine(directory, RunFiles.ResolvedSpec);
         if (!File.Exists(specPath)) throw new RunFolderException($"{directory} is not a run folder: {RunFiles.ResolvedSpec} is missing");
-        string text = File.ReadAllText(specPath);
+        string text = SpecCompiler.ReadText(specPath);
         var graph = SpecCompiler.Compile(text, specPath);
         LoadedCheckpoint? checkpoint = null;
         if (RunCheckpoints.Exists(directory))
