@@ -59,7 +59,15 @@ public static class RunReport
         {
             throw new ReportException(e.Message, e);
         }
+        return Build(run, test, options);
+    }
 
+    /// <summary>The report of an opened run folder (its checkpoint already loaded and verified); see the overload above.</summary>
+    public static RunReportResult Build(RunFolder run, ImageSet? test, RunReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        options ??= new RunReportOptions();
+        string runDirectory = run.Directory;
         EvaluationResult? evaluation = null;
         if (test is not null && run.Checkpoint is not null)
         {

@@ -97,12 +97,18 @@ public static class RunCheckpoints
 
     /// <summary>Copies tensor <paramref name="name"/> into <paramref name="destination"/>, checking that it exists and has <paramref name="shape"/>.</summary>
     /// <exception cref="CheckpointException">Missing or of another shape; the message names <paramref name="path"/>.</exception>
-    public static void Copy(string path, IReadOnlyDictionary<string, CheckpointTensor> tensors, string name, int[] shape, Span<float> destination)
+    public static void Copy(string path, IReadOnlyDictionary<string, CheckpointTensor> tensors, string name, int[] shape, Span<float> destination) =>
+        Require(path, tensors, name, shape).Data.CopyTo(destination);
+
+    /// <summary>Tensor <paramref name="name"/>, checked to exist and to have <paramref name="shape"/> (its data is not copied).</summary>
+    /// <exception cref="CheckpointException">Missing or of another shape; the message names <paramref name="path"/>.</exception>
+    public static CheckpointTensor Require(string path, IReadOnlyDictionary<string, CheckpointTensor> tensors, string name, int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(tensors);
         if (!tensors.TryGetValue(name, out var t)) throw new CheckpointException(path, $"no tensor '{name}' (was the checkpoint written for another spec?)");
         if (!t.Shape.AsSpan().SequenceEqual(shape))
             throw new CheckpointException(path, $"tensor '{name}': shape mismatch, expected [{string.Join(", ", shape)}], got [{string.Join(", ", t.Shape)}]");
-        t.Data.CopyTo(destination);
+        return t;
     }
 }
 

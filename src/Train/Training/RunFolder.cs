@@ -75,17 +75,13 @@ public sealed class RunFolder
         return new RunFolder(directory, specPath, text, graph, checkpoint);
     }
 
-    /// <summary>The trained parameters by path, each checked against the spec's shape (what the exporter takes).</summary>
+    /// <summary>The trained parameters by path, each checked against the spec's shape (what the exporter takes): the checkpoint's own arrays.</summary>
     public IReadOnlyDictionary<string, float[]> Weights()
     {
         var checkpoint = RequireCheckpoint();
         var weights = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var p in Graph.Parameters)
-        {
-            var data = new float[p.Size];
-            RunCheckpoints.Copy(checkpoint.Path, checkpoint.Tensors, p.Path, p.Shape.ToArray(), data);
-            weights[p.Path] = data;
-        }
+            weights[p.Path] = RunCheckpoints.Require(checkpoint.Path, checkpoint.Tensors, p.Path, p.Shape.ToArray()).Data;   // the loaded arrays, not copies
         return weights;
     }
 

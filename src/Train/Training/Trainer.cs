@@ -225,7 +225,7 @@ public sealed class Trainer
         {
             run.Status = TrainingStatus.NonFiniteLoss;
             run.Message = $"loss became {(double.IsNaN(loss) ? "NaN" : "infinite")} at epoch {epoch + 1}, batch {step + 1}; " +
-                (RunCheckpoints.Exists(_dir) ? $"the last good checkpoint is kept in {_dir}" : "no checkpoint was written");
+                Kept(_dir);
             return true;
         }
         if (spec.Callbacks.TerminateOnNan && spec.ClipNorm is not null && Engine.FirstNonFinite(gradients: true) is { } badGrad)
@@ -333,6 +333,10 @@ public sealed class Trainer
     /// Runs one write into the run folder; an I/O failure becomes a <see cref="TrainingException"/> naming the file and
     /// the cause. Every write is atomic, so the files written before (and the last good checkpoint) are unchanged.
     /// </summary>
+    /// <summary>What a stopped run leaves behind, for its message.</summary>
+    private static string Kept(string dir) =>
+        RunCheckpoints.Exists(dir) ? $"the last good checkpoint is kept in {dir}" : "no checkpoint was written";
+
     private static void Persist(string dir, string file, Action write)
     {
         try
@@ -341,8 +345,7 @@ public sealed class Trainer
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            string kept = RunCheckpoints.Exists(dir) ? $"the last good checkpoint is kept in {dir}" : "no checkpoint was written";
-            throw new TrainingException($"cannot write {Path.Combine(dir, file)}: {e.Message}; {kept}");
+            throw new TrainingException($"cannot write {Path.Combine(dir, file)}: {e.Message}; {Kept(dir)}");
         }
     }
 
@@ -350,7 +353,7 @@ public sealed class Trainer
     {
         string layer = _graph.Layers.FirstOrDefault(l => l.Parameters.Any(p => p.Path == path))?.Name ?? "?";
         return $"non-finite {what} in {path} ({layer}) at epoch {epoch + 1}, batch {step + 1}; " +
-            (RunCheckpoints.Exists(dir) ? $"the last good checkpoint is kept in {dir}" : "no checkpoint was written");
+            Kept(dir);
     }
 
     private static string LimitText(int? limit) => limit is int n ? $"--limit {n}" : "no --limit";
