@@ -190,13 +190,7 @@ public sealed class GemmTests
         var (a, b, c) = RandomInputs(150, 300, 600, seed: 11);
         foreach (int threads in (int[])[1, 2])
         {
-            // Warm up past JIT tiering (call counting, the tier-1 rejit after its 100 ms delay, OSR): the runtime's own
-            // first-time work may allocate on this thread (24 bytes seen once on CI); the kernel's steady state must not.
-            var warm = System.Diagnostics.Stopwatch.StartNew();
-            for (int i = 0; i < 30 || warm.ElapsedMilliseconds < 400; i++) Gemm.Multiply(c, a, b, 150, 300, 600, i % 2 == 0, true, false, threads);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 3; i++) Gemm.Multiply(c, a, b, 150, 300, 600, i % 2 == 0, true, false, threads);
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(0, NetForge.Tests.Shared.Allocations.SteadyState(i => Gemm.Multiply(c, a, b, 150, 300, 600, i % 2 == 0, true, false, threads), calls: 3));
         }
     }
 

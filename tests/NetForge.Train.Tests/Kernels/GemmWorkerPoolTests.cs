@@ -114,9 +114,6 @@ public sealed class GemmWorkerPoolTests
     {
         var hits = new Hits(64);
         var body = new CountingBody(hits);
-        WorkerPool.For(2, 64, body);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) WorkerPool.For(2, 64, body);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, NetForge.Tests.Shared.Allocations.SteadyState(_ => WorkerPool.For(2, 64, body), calls: 10));
     }
 }

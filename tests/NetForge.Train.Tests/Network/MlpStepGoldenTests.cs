@@ -140,13 +140,7 @@ public class MlpStepGoldenTests
     {
         var store = new ParameterStore([new ParamSpec("w", "weight", new Shape(300, 300), Initializer.GlorotUniform)]);
         var optimizer = Optimizer.Create(new RmsPropSpec(0.001, 0.9, 0.5, 1e-7, true), store, threads: 2);
-        // Warm up past JIT tiering (call counting, the tier-1 rejit after its 100 ms delay, OSR): the runtime's own
-        // first-time work may allocate on this thread; the optimizer's steady state must not.
-        var warm = System.Diagnostics.Stopwatch.StartNew();
-        for (int i = 0; i < 200 || warm.ElapsedMilliseconds < 400; i++) optimizer.Step(0.001f);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) optimizer.Step(0.001f);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, NetForge.Tests.Shared.Allocations.SteadyState(_ => optimizer.Step(0.001f), calls: 5, warmUpCalls: 200));
     }
 
     /// <summary>Four full batches of 128 and one partial batch of 100 on seeded pseudo-pixels, the spec's optimizer and seed.</summary>

@@ -105,17 +105,12 @@ public class NetworkTests
         var (x, y) = Batch(8, 120, 4);
         var logits = new float[80];
         var probs = new float[80];
-        net.TrainStep(x, y, 8, 0);
-        net.Evaluate(x, y, 8);
-        net.Predict(x, 8, logits, probs);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 3; i++)
+        Assert.Equal(0, NetForge.Tests.Shared.Allocations.SteadyState(i =>
         {
             net.TrainStep(x, y, 8, (ulong)i);
             net.Evaluate(x, y, 8);
             net.Predict(x, 8, logits, probs);
-        }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }, calls: 3));
     }
 
     [Fact]
