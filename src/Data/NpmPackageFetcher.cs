@@ -162,32 +162,24 @@ internal static class NpmPackageFetcher
     /// </summary>
     internal static string? WriteVerified(Stream data, string path, string expectedSha256)
     {
-        string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
+        string? problem = null;
+        NetForge.IO.AtomicFile.WriteIf(path, output =>
         {
-            string got;
-            using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[1 << 16];
+            int n;
+            while ((n = data.Read(buffer)) > 0)
             {
-                var buffer = new byte[1 << 16];
-                int n;
-                while ((n = data.Read(buffer)) > 0)
-                {
-                    hash.AppendData(buffer, 0, n);
-                    output.Write(buffer, 0, n);
-                }
-                output.Flush(flushToDisk: true);
-                got = Convert.ToHexStringLower(hash.GetHashAndReset());
+                hash.AppendData(buffer, 0, n);
+                output.Write(buffer, 0, n);
             }
-            if (!string.Equals(got, expectedSha256, StringComparison.OrdinalIgnoreCase))
-                return $"SHA-256 mismatch: expected {expectedSha256}, got {got}; file not used";
-            File.Move(temp, path, overwrite: true);
-            return null;
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+
+            string got = Convert.ToHexStringLower(hash.GetHashAndReset());
+            if (string.Equals(got, expectedSha256, StringComparison.OrdinalIgnoreCase)) return true;
+            problem = $"SHA-256 mismatch: expected {expectedSha256}, got {got}; file not used";
+            return false;
+        });
+        return problem;
     }
 
     /// <summary>Lower-case hex SHA-256 of a file.</summary>

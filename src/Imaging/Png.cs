@@ -139,38 +139,11 @@ public static class Png
     /// </summary>
     public static string ToDataUri(Image image) => "data:image/png;base64," + Convert.ToBase64String(Encode(image));
 
-    /// <summary>
-    /// Encodes <paramref name="image"/> and writes it to <paramref name="path"/> atomically: the bytes go to a temporary file
-    /// in the same folder, which is then renamed over <paramref name="path"/>, so readers never see a half-written file.
-    /// </summary>
+    /// <summary>Encodes <paramref name="image"/> and writes it to <paramref name="path"/> atomically (<see cref="NetForge.IO.AtomicFile"/>).</summary>
     public static void Write(string path, Image image)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = Encode(image);
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        string tmp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
-        {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                fs.Write(bytes);
-                fs.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        catch
-        {
-            try
-            {
-                File.Delete(tmp);
-            }
-            catch (IOException)
-            {
-                // best effort: the original error matters more than the stray temp file
-            }
-            throw;
-        }
+        NetForge.IO.AtomicFile.WriteAllBytes(path, Encode(image));
     }
 
     /// <summary>Applies PNG filter <paramref name="type"/> to one row; returns libpng's heuristic cost (sum of |signed byte|).</summary>

@@ -268,20 +268,11 @@ public sealed unsafe class NetForgeModel : IDisposable
         return top;
     }
 
-    /// <summary>The index of the largest value (the first on ties; NaN never wins over a number after it).</summary>
-    public static int ArgMax(ReadOnlySpan<float> row)
-    {
-        int best = 0;
-        for (int c = 1; c < row.Length; c++)
-        {
-            if (row[c] > row[best])
-            {
-                best = c;
-            }
-        }
-
-        return best;
-    }
+    /// <summary>
+    /// The index of the largest value: the first on ties, the first NaN if there is one (as <c>torch.argmax</c>).
+    /// One argmax for NetForge: <see cref="System.Numerics.Tensors.TensorPrimitives.IndexOfMax{T}(ReadOnlySpan{T})"/>.
+    /// </summary>
+    public static int ArgMax(ReadOnlySpan<float> row) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(row);
 
     /// <summary>Releases the session and every ORT value NetForge bound for callers. Must not race with calls in progress.</summary>
     public void Dispose()

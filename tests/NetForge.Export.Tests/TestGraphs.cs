@@ -1,105 +1,50 @@
+using NetForge.Spec;
 using NetForge.Spec.Graph;
+using NetForge.Spec.Layers;
 
 namespace NetForge.Export.Tests;
 
 /// <summary>
-/// Builds ModelGraphs straight from the IR records (what SpecCompiler would produce), with the same shape
-/// rules as the spec language: valid → floor((in − k)/s) + 1; same → ceil(in/s), TensorFlow pads.
+/// The Export tests' shorthand over the spec's own <see cref="ModelBuilder"/> (its shape inference, TF-style pads, Keras
+/// names, parameter paths): layers located at <c>specs/test.yaml</c> line 10 + index, column 5, so node doc strings can
+/// be checked.
 /// </summary>
 internal sealed class TestGraph
 {
-    private readonly string _name;
-    private readonly InputSpec _input;
-    private readonly List<LayerNode> _layers = [];
-    private readonly Dictionary<string, int> _typeCounts = [];
-    private Shape _shape;
+    private readonly ModelBuilder _builder;
 
-    public TestGraph(string name, Shape input, double scale = 1.0 / 255)
-    {
-        _name = name;
-        _shape = input;
-        _input = new InputSpec(input, scale, new SourceLocation(File, 3, 3));
-    }
+    public TestGraph(string name, Shape input, double scale = 1.0 / 255) =>
+        _builder = new ModelBuilder(name, [.. input], scale, File, new SourceLocation(File, 3, 3));
 
     public const string File = "specs/test.yaml";
 
-    public TestGraph Dense(int units, Activation activation = Activation.Linear, bool useBias = true)
-    {
-        var p = new List<(string, Shape)> { ("weight", new Shape(units, _shape[0])) };
-        if (useBias) p.Add(("bias", new Shape(units)));
-        return Add(new DenseNode(units, activation, useBias) { Index = 0, Name = "", Location = default, InputShape = _shape, OutputShape = new Shape(units) }, "dense", p);
-    }
+    private SourceLocation Next => new(File, 10 + _builder.Layers.Count, 5);
+
+    public TestGraph Dense(int units, Activation activation = Activation.Linear, bool useBias = true) =>
+        Add(LayerKinds.Dense, new DenseConfig(units, activation, useBias));
 
     public TestGraph Conv(int filters, int kh, int kw, int sh = 1, int sw = 1, Padding padding = Padding.Valid,
-        Activation activation = Activation.Linear, bool useBias = true)
+        Activation activation = Activation.Linear, bool useBias = true) =>
+        Add(LayerKinds.Conv2D, new Conv2DConfig(filters, (kh, kw), (sh, sw), padding, activation, useBias));
+
+    public TestGraph Pool(PoolKind kind, int ph, int pw, int sh, int sw, Padding padding = Padding.Valid) =>
+        Add(kind == PoolKind.Max ? LayerKinds.MaxPool2D : LayerKinds.AvgPool2D, new Pool2DConfig((ph, pw), (sh, sw), padding));
+
+    public TestGraph Dropout(double rate) => Add(LayerKinds.Dropout, new DropoutConfig(rate));
+
+    public TestGraph Flatten() => Add(LayerKinds.Flatten, new FlattenConfig());
+
+    public TestGraph Act(Activation activation) => Add(LayerKinds.Activation, new ActivationConfig(activation));
+
+    public TestGraph BatchNorm(bool center = true, bool scale = true, double epsilon = 0.001) =>
+        Add(LayerKinds.BatchNorm, new BatchNormConfig(0.99, epsilon, center, scale));
+
+    public ModelGraph Build(string? description = "test model") => _builder.Build(description: description);
+
+    private TestGraph Add(LayerKind kind, LayerConfig config)
     {
-        var (oh, top, bottom) = Resolve(_shape[1], kh, sh, padding);
-        var (ow, left, right) = Resolve(_shape[2], kw, sw, padding);
-        var p = new List<(string, Shape)> { ("weight", new Shape(filters, _shape[0], kh, kw)) };
-        if (useBias) p.Add(("bias", new Shape(filters)));
-        var node = new Conv2DNode(filters, kh, kw, sh, sw, padding, top, left, bottom, right, activation, useBias)
-        { Index = 0, Name = "", Location = default, InputShape = _shape, OutputShape = new Shape(filters, oh, ow) };
-        return Add(node, "conv2d", p);
-    }
-
-    public TestGraph Pool(PoolKind kind, int ph, int pw, int sh, int sw, Padding padding = Padding.Valid)
-    {
-        var (oh, top, bottom) = Resolve(_shape[1], ph, sh, padding);
-        var (ow, left, right) = Resolve(_shape[2], pw, sw, padding);
-        var node = new Pool2DNode(kind, ph, pw, sh, sw, padding, top, left, bottom, right)
-        { Index = 0, Name = "", Location = default, InputShape = _shape, OutputShape = new Shape(_shape[0], oh, ow) };
-        return Add(node, kind == PoolKind.Max ? "max_pooling2d" : "average_pooling2d", []);
-    }
-
-    public TestGraph Dropout(double rate) =>
-        Add(new DropoutNode(rate) { Index = 0, Name = "", Location = default, InputShape = _shape, OutputShape = _shape }, "dropout", []);
-
-    public TestGraph Flatten() =>
-        Add(new FlattenNode { Index = 0, Name = "", Location = default, InputShape = _shape, OutputShape = new Shape((int)_shape.Size) }, "flatten", []);
-
-    public TestGraph Act(Activation activation) =>
-        Add(new ActivationNode(activation) { Index = 0, Name = "", Location = default, InputShape = _shape, OutputShape = _shape }, "activation", []);
-
-    public TestGraph BatchNorm(bool center = true, bool scale = true, double epsilon = 0.001)
-    {
-        int c = _shape[0];
-        var p = new List<(string, Shape)>();
-        if (scale) p.Add(("gamma", new Shape(c)));
-        if (center) p.Add(("beta", new Shape(c)));
-        p.Add(("moving_mean", new Shape(c)));
-        p.Add(("moving_variance", new Shape(c)));
-        var node = new BatchNormNode(0.99, epsilon, center, scale) { Index = 0, Name = "", Location = default, InputShape = _shape, OutputShape = _shape };
-        return Add(node, "batch_normalization", p);
-    }
-
-    public ModelGraph Build(string? description = "test model")
-    {
-        var train = new TrainSpec("mnist", LossKind.CategoricalCrossentropy, new AdamSpec(0.001, 0.9, 0.999, 1e-7, false),
-            32, 1, 0.0, 7, ["accuracy"], null, CallbacksSpec.Default, null);
-        var labels = Enumerable.Range(0, (int)_shape.Size).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        return new ModelGraph(_name, description, "keras2", _input, labels, _layers.ToList(), train, File);
-    }
-
-    private TestGraph Add(LayerNode node, string autoName, List<(string Name, Shape Shape)> parameters)
-    {
-        int index = _layers.Count;
-        int count = _typeCounts.GetValueOrDefault(autoName);
-        _typeCounts[autoName] = count + 1;
-        string name = count == 0 ? autoName : $"{autoName}_{count}";
-        var specs = parameters.Select(p => new ParamSpec($"layers.{index}.{p.Name}", p.Name, p.Shape,
-            p.Name is "bias" or "beta" or "moving_mean" ? Initializer.Zeros : p.Name is "weight" ? Initializer.GlorotUniform : Initializer.Ones,
-            p.Name is not ("moving_mean" or "moving_variance"))).ToList();
-        _layers.Add(node with { Index = index, Name = name, Location = new SourceLocation(File, 10 + index, 5), Parameters = specs });
-        _shape = node.OutputShape;
+        _builder.Add(kind, config, at: Next);
         return this;
-    }
-
-    private static (int Out, int Before, int After) Resolve(int input, int k, int s, Padding padding)
-    {
-        if (padding == Padding.Valid) return ((input - k) / s + 1, 0, 0);
-        int output = (input + s - 1) / s;
-        int total = Math.Max((output - 1) * s + k - input, 0);
-        return (output, total / 2, total - total / 2);
     }
 
     /// <summary>Deterministic weights in [−0.5, 0.5) for every parameter; variances positive.</summary>

@@ -82,6 +82,8 @@ public sealed class InferenceTests
 
         Assert.Equal(3, NetForgeModel.ArgMax([1f, 2f, 0f, 5f, 5f]));
         Assert.Equal(0, NetForgeModel.ArgMax([2f, 2f]));
+        Assert.Equal(2, NetForgeModel.ArgMax([1f, 9f, float.NaN, 5f, float.NaN])); // the first NaN, as torch.argmax
+        Assert.Equal(17, NetForgeModel.ArgMax(Enumerable.Range(0, 40).Select(i => i == 17 ? 3f : MathF.Sin(i)).ToArray())); // past one vector
         Assert.Equal([new ClassScore(1, "one", 0.5f), new ClassScore(2, "two", 0.5f)],
             model.TopK([0f, 0.5f, 0.5f, 0, 0, 0, 0, 0, 0, 0], 2)); // ties by class index
     }

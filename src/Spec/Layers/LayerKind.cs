@@ -35,6 +35,9 @@ public abstract class LayerKind
     /// <summary>The IR node type this kind infers (<see cref="DenseNode"/>); several kinds may share one.</summary>
     public abstract Type NodeType { get; }
 
+    /// <summary>The kind's config record (<see cref="DenseConfig"/>).</summary>
+    public abstract Type ConfigType { get; }
+
     /// <summary>The kind's own keys, in the order the resolved YAML prints them (required first).</summary>
     public abstract IReadOnlyList<LayerKey> Keys { get; }
 
@@ -97,6 +100,9 @@ public abstract class LayerKind<TConfig, TNode> : LayerKind
 
     /// <inheritdoc/>
     public override Type NodeType => typeof(TNode);
+
+    /// <inheritdoc/>
+    public override Type ConfigType => typeof(TConfig);
 
     internal sealed override LayerNode? Infer(LayerConfig config, LayerSite site) => Infer((TConfig)config, site);
 

@@ -78,29 +78,17 @@ public static class Checkpoint
         byte[] headerBytes = Encoding.UTF8.GetBytes(header.ToJsonString());
         int padded = (headerBytes.Length + 7) / 8 * 8;   // safetensors pads the header with spaces to 8 bytes
 
-        string fullPath = System.IO.Path.GetFullPath(path);
-        string temp = fullPath + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        try
+        NetForge.IO.AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                var stream = wrap is null ? file : wrap(file);
-                Span<byte> len = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)padded);
-                stream.Write(len);
-                stream.Write(headerBytes);
-                for (int i = headerBytes.Length; i < padded; i++) stream.WriteByte((byte)' ');
-                foreach (var t in tensors) stream.Write(MemoryMarshal.AsBytes(t.Data.Span));
-                stream.Flush();
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { }
-            throw;
-        }
+            var stream = wrap is null ? file : wrap(file);
+            Span<byte> len = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)padded);
+            stream.Write(len);
+            stream.Write(headerBytes);
+            for (int i = headerBytes.Length; i < padded; i++) stream.WriteByte((byte)' ');
+            foreach (var t in tensors) stream.Write(MemoryMarshal.AsBytes(t.Data.Span));
+            stream.Flush();
+        });
     }
 
     /// <summary>What the checksum covers of each tensor entry: "name|F32|d0,d1,...|begin|end\n" in UTF-8.</summary>

@@ -49,7 +49,7 @@ public static class RunFiles
     public static int RemoveStaleTempFiles(string runDirectory)
     {
         int removed = 0;
-        foreach (string file in Directory.EnumerateFiles(runDirectory, "*.tmp-*"))
+        foreach (string file in Directory.EnumerateFiles(runDirectory, NetForge.IO.AtomicFile.TempPattern))
         {
             try
             {
@@ -65,25 +65,8 @@ public static class RunFiles
         return removed;
     }
 
-    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically.</summary>
-    public static void WriteAtomic(string path, string text)
-    {
-        string temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                file.Write(new UTF8Encoding(false).GetBytes(text));
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { }
-            throw;
-        }
-    }
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically (UTF-8, <see cref="NetForge.IO.AtomicFile"/>).</summary>
+    public static void WriteAtomic(string path, string text) => NetForge.IO.AtomicFile.WriteAllText(path, text);
 
     public static void WriteHistory(string runDirectory, IReadOnlyList<EpochRecord> history)
     {
