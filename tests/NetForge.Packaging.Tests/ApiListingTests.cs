@@ -19,7 +19,7 @@ public class ApiListingTests
     public static TheoryData<string> Libraries => new()
     {
         "NetForge.Spec", "NetForge.Data", "NetForge.Train", "NetForge.Engine", "NetForge.Export", "NetForge.Runtime",
-        "NetForge.Parity", "NetForge.Imaging", "NetForge.Report",
+        "NetForge.Parity", "NetForge.Imaging", "NetForge.Report", "NetForge.Torch",
     };
 
     [Theory]
