@@ -19,8 +19,12 @@ public static partial class TorchSharpRuntime
 
     private static readonly Lazy<Exception?> Load = new(() =>
     {
+        // TorchSharp prints a page of loader diagnostics to stdout when loading fails; the message below says it in two lines.
+        var (stdout, stderr) = (Console.Out, Console.Error);
         try
         {
+            Console.SetOut(TextWriter.Null);
+            Console.SetError(TextWriter.Null);
             torch.InitializeDeviceType(DeviceType.CPU);
             using var probe = torch.ones(1);
             return null;
@@ -28,6 +32,11 @@ public static partial class TorchSharpRuntime
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return e;
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
         }
     });
 

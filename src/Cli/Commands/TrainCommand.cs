@@ -6,6 +6,7 @@ using NetForge.Report;
 using NetForge.Spec;
 using NetForge.Spec.Graph;
 using NetForge.Train.Checkpoints;
+using NetForge.Train.Engines;
 using NetForge.Train.Training;
 using Spectre.Console;
 
@@ -32,15 +33,21 @@ internal static class TrainCommand
         var data = CliContext.DataOption();
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final result." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in RUNDIR from its last good checkpoint.", HelpName = "RUNDIR" };
+        var engine = new Option<string?>("--engine")
+        {
+            Description = "Training engine: netforge (default; NetForge's own, bit-identical at any thread count) or torchsharp (TorchSharp/libtorch; a resumed run keeps its engine).",
+            HelpName = "NAME",
+        };
+        engine.AcceptOnlyFromAmong(Engines.EngineCatalog.Names);
         var noReport = new Option<bool>("--no-report") { Description = "Do not evaluate the test set for report.html and the confusion matrix at the end." };
         var command = new Command("train", "Train a spec on MNIST; writes checkpoints, history and metrics to a run folder.")
         {
-            spec, epochs, batch, seed, threads, output, limit, data, quiet, resume, noReport,
+            spec, epochs, batch, seed, threads, output, limit, data, quiet, resume, noReport, engine,
         };
         command.SetAction(parse => Run(context, new Settings(
             parse.GetValue(spec), parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(threads),
             parse.GetValue(output), parse.GetValue(limit), parse.GetValue(data), parse.GetValue(quiet), parse.GetValue(resume),
-            parse.GetValue(noReport))));
+            parse.GetValue(noReport), parse.GetValue(engine))));
         return command;
     }
 
@@ -48,7 +55,7 @@ internal static class TrainCommand
 
     internal sealed record Settings(
         string? Spec, int? Epochs, int? BatchSize, int? Seed, int Threads, string? Out, int? Limit, string? Data, bool Quiet, string? Resume,
-        bool NoReport = false);
+        bool NoReport = false, string? Engine = null);
 
     internal static int Run(CliContext context, Settings s)
     {
@@ -83,16 +90,18 @@ internal static class TrainCommand
             checkpoint = RunCheckpoints.LoadLatest(runDir, context.Progress);   // loaded and verified once; the trainer resumes from it
             limit ??= checkpoint.State.Limit;   // a resumed run keeps its --limit unless told otherwise
         }
+        // A resumed run keeps the engine that wrote it unless told otherwise (the trainer refuses a mismatch).
+        var engines = Engines.EngineCatalog.Resolve(s.Engine ?? checkpoint?.State.Engine ?? Engines.EngineCatalog.Default);
         var options = new TrainerOptions { RunDirectory = runDir, Threads = s.Threads, Limit = limit, Resume = s.Resume is not null, ResumeFrom = checkpoint };
         TrainingResult result;
         if (context.IsTerminal && !s.Quiet)
         {
-            result = RunLive(context, graph, mnist, options);
+            result = RunLive(context, engines, graph, mnist, options);
         }
         else
         {
             var observer = new PlainObserver(context, s.Quiet);
-            result = new Trainer(NetForgeEngine.Factory, graph, mnist.Train, mnist.Test, options, observer).Run();
+            result = new Trainer(engines, graph, mnist.Train, mnist.Test, options, observer).Run();
         }
 
         bool failed = result.Status is TrainingStatus.NonFiniteLoss or TrainingStatus.NonFiniteGradient;
@@ -184,7 +193,7 @@ internal static class TrainCommand
         }
     }
 
-    private static TrainingResult RunLive(CliContext context, ModelGraph graph, MnistData mnist, TrainerOptions options)
+    private static TrainingResult RunLive(CliContext context, ITrainingEngineFactory engines, ModelGraph graph, MnistData mnist, TrainerOptions options)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Out) });
         TrainingResult? result = null;
@@ -195,7 +204,7 @@ internal static class TrainCommand
             .Start(ctx =>
             {
                 var observer = new LiveObserver(ctx, console);
-                result = new Trainer(NetForgeEngine.Factory, graph, mnist.Train, mnist.Test, options, observer).Run();
+                result = new Trainer(engines, graph, mnist.Train, mnist.Test, options, observer).Run();
             });
         return result!;
     }
