@@ -13,30 +13,20 @@ namespace NetForge.Torch.Tests;
 /// </summary>
 public class TorchOptimizerFixtureTests
 {
-    private const double RelativeTolerance = 1e-5, AbsoluteFloor = 1e-6;
-
-    private static readonly Lazy<JsonDocument> Fixture = new(() =>
-        JsonDocument.Parse(File.ReadAllText(RepoRoot.Combine("tests", "NetForge.Train.Tests", "Fixtures", "optimizers", "optimizers.json"))));
-
-    public static TheoryData<string> CaseNames()
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in Fixture.Value.RootElement.GetProperty("cases").EnumerateArray()) data.Add(c.GetProperty("name").GetString()!);
-        return data;
-    }
+    public static TheoryData<string> CaseNames() => OptimizerFixture.CaseNames();
 
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void Matches_pytorch_after_1_and_10_steps(string name)
     {
         TorchSharpRuntime.EnsureAvailable();
-        var root = Fixture.Value.RootElement;
-        var c = root.GetProperty("cases").EnumerateArray().Single(x => x.GetProperty("name").GetString() == name);
+        var root = OptimizerFixture.Root;
+        var c = OptimizerFixture.Case(name);
         var hp = c.GetProperty("hp");
         float decay = (float)root.GetProperty("decay").GetDouble();
         var shapes = root.GetProperty("shapes").EnumerateArray().Select(s => s.EnumerateArray().Select(d => d.GetInt32()).ToArray()).ToList();
-        var init = Floats(root.GetProperty("init"));
-        var grads = root.GetProperty("grads").EnumerateArray().Select(Floats).ToList();
+        var init = OptimizerFixture.Floats(root.GetProperty("init"));
+        var grads = root.GetProperty("grads").EnumerateArray().Select(OptimizerFixture.Floats).ToList();
 
         var trainable = new List<(ParamSpec, int, Parameter)>();
         int offset = 0;
@@ -48,7 +38,7 @@ public class TorchOptimizerFixtureTests
             offset += (int)spec.Size;
         }
 
-        using var optimizer = new TorchOptimizer(SpecOf(c.GetProperty("optimizer").GetString()!, hp), trainable, offset);
+        using var optimizer = new TorchOptimizer(OptimizerFixture.SpecOf(c.GetProperty("optimizer").GetString()!, hp), trainable, offset);
         double lr = hp.GetProperty("lr").GetDouble();
         double? clip = hp.TryGetProperty("clip_norm", out var cn) ? cn.GetDouble() : null;
         for (int t = 0; t < grads.Count; t++)
@@ -60,9 +50,9 @@ public class TorchOptimizerFixtureTests
             }
             if (clip is double maxNorm) nn.utils.clip_grad_norm_(trainable.Select(x => x.Item3), maxNorm);
             optimizer.Step((float)lr);
-            if (t == 0) AssertClose(Floats(c.GetProperty("after_1")), Flat(trainable, offset), name + " after 1 step");
+            if (t == 0) OptimizerFixture.AssertClose(OptimizerFixture.Floats(c.GetProperty("after_1")), Flat(trainable, offset), name + " after 1 step");
         }
-        AssertClose(Floats(c.GetProperty("after_10")), Flat(trainable, offset), name + " after 10 steps");
+        OptimizerFixture.AssertClose(OptimizerFixture.Floats(c.GetProperty("after_10")), Flat(trainable, offset), name + " after 10 steps");
         Assert.Equal(10, optimizer.Steps);
     }
 
@@ -71,38 +61,5 @@ public class TorchOptimizerFixtureTests
         var flat = new float[count];
         foreach (var (spec, at, p) in ps) p.data<float>().CopyTo(flat.AsSpan(at, (int)spec.Size));
         return flat;
-    }
-
-    private static OptimizerSpec SpecOf(string kind, JsonElement hp)
-    {
-        double D(string key, double fallback = 0) => hp.TryGetProperty(key, out var v) ? v.GetDouble() : fallback;
-        bool B(string key) => hp.TryGetProperty(key, out var v) && v.GetBoolean();
-        double lr = D("lr");
-        return kind switch
-        {
-            "sgd" => new SgdSpec(lr, D("momentum"), B("nesterov")),
-            "rmsprop" => new RmsPropSpec(lr, D("rho"), D("momentum"), D("eps"), B("centered")),
-            "adam" => new AdamSpec(lr, D("beta1"), D("beta2"), D("eps"), B("amsgrad")),
-            "adamw" => new AdamWSpec(lr, D("beta1"), D("beta2"), D("eps"), D("weight_decay"), B("amsgrad")),
-            "adadelta" => new AdadeltaSpec(lr, D("rho"), D("eps")),
-            "adagrad" => new AdagradSpec(lr, D("initial_accumulator_value"), D("eps")),
-            _ => throw new ArgumentException(kind),
-        };
-    }
-
-    private static float[] Floats(JsonElement array) => array.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
-
-    private static void AssertClose(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double worst = 0;
-        int worstIndex = -1;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double diff = Math.Abs(expected[i] - actual[i]);
-            double allowed = Math.Max(AbsoluteFloor, RelativeTolerance * Math.Abs(expected[i]));
-            if (diff / allowed > worst) (worst, worstIndex) = (diff / allowed, i);
-        }
-        Assert.True(worst <= 1, $"{what}: element {worstIndex} expected {(worstIndex >= 0 ? expected[worstIndex] : 0)} got {(worstIndex >= 0 ? actual[worstIndex] : 0)} ({worst:F2}× the tolerance)");
     }
 }

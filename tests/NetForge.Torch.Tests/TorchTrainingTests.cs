@@ -4,6 +4,7 @@ using NetForge.Spec;
 using NetForge.Spec.Graph;
 using NetForge.Tests.Shared;
 using NetForge.Train.Checkpoints;
+using NetForge.Train.Tests.Training;
 using NetForge.Train.Training;
 using Xunit.Abstractions;
 
@@ -12,29 +13,10 @@ namespace NetForge.Torch.Tests;
 /// <summary>The shared loop drives the TorchSharp engine: the same run folder, the same learning, exact resume.</summary>
 public class TorchTrainingTests(ITestOutputHelper output)
 {
-    private const int Features = 12, Classes = 3;
-
     private static ModelGraph Tiny(int epochs, OptimizerSpec? optimizer = null) =>
-        new ModelBuilder("tiny", [Features]).Dense(16, Activation.Relu).Dropout(0.25).Dense(Classes, Activation.Softmax)
-            .Build(new TrainSpec("mnist", LossKind.CategoricalCrossentropy, optimizer ?? new AdamSpec(0.01, 0.9, 0.999, 1e-7, false), 32, epochs, 0, 1234,
-                ["accuracy"], null, CallbacksSpec.Default, null), ["a", "b", "c"]);
+        TinyModels.Mlp(TinyModels.Train(optimizer ?? new AdamSpec(0.01, 0.9, 0.999, 1e-7, false), epochs));
 
-    /// <summary>A learnable synthetic set: the class is which third of the features holds the most ink.</summary>
-    private static ImageSet Data(int count, int seed)
-    {
-        var rng = new System.Random(seed);
-        var pixels = new byte[count * Features];
-        var labels = new byte[count];
-        for (int i = 0; i < count; i++)
-        {
-            int label = rng.Next(Classes);
-            labels[i] = (byte)label;
-            for (int j = 0; j < Features; j++) pixels[i * Features + j] = (byte)(j * Classes / Features == label ? rng.Next(120, 256) : rng.Next(0, 140));
-        }
-        return new ImageSet(pixels, labels, 1, Features);
-    }
-
-    private static readonly ImageSet TrainSet = Data(600, 1), TestSet = Data(200, 2);
+    private static readonly ImageSet TrainSet = TinyModels.Data(600, seed: 1), TestSet = TinyModels.Data(200, seed: 2);
 
     private static (TrainingResult Result, float[] Weights) Run(Train.Engines.ITrainingEngineFactory factory, ModelGraph graph, string dir, bool resume = false)
     {

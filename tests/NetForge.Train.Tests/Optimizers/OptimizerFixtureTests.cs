@@ -1,3 +1,4 @@
+using NetForge.Tests.Shared;
 using System.Text.Json;
 using NetForge.Spec.Graph;
 using NetForge.Engine.Optimizers;
@@ -12,27 +13,14 @@ namespace NetForge.Train.Tests.Optimizers;
 /// </summary>
 public class OptimizerFixtureTests
 {
-    /// <summary>float32 arithmetic in a different order than torch's kernels: ~1e-7 per op, 10 steps.</summary>
-    private const double RelativeTolerance = 1e-5;
-    /// <summary>Floor for values that pass near zero, where a relative bound means nothing.</summary>
-    private const double AbsoluteFloor = 1e-6;
-
-    private static readonly Lazy<JsonDocument> Fixture = new(() =>
-        JsonDocument.Parse(File.ReadAllText(RepoPaths.Fixture("optimizers", "optimizers.json"))));
-
-    public static TheoryData<string> CaseNames()
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in Fixture.Value.RootElement.GetProperty("cases").EnumerateArray()) data.Add(c.GetProperty("name").GetString()!);
-        return data;
-    }
+    public static TheoryData<string> CaseNames() => OptimizerFixture.CaseNames();
 
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void MatchesTorchAfter1And10Steps(string name)
     {
-        var root = Fixture.Value.RootElement;
-        var c = root.GetProperty("cases").EnumerateArray().Single(x => x.GetProperty("name").GetString() == name);
+        var root = OptimizerFixture.Root;
+        var c = OptimizerFixture.Case(name);
         var hp = c.GetProperty("hp");
         float decay = (float)root.GetProperty("decay").GetDouble();
         var shapes = root.GetProperty("shapes").EnumerateArray().Select(s => s.EnumerateArray().Select(d => d.GetInt32()).ToArray()).ToList();
@@ -88,36 +76,9 @@ public class OptimizerFixtureTests
         Assert.Empty(Optimizer.Create(new SgdSpec(0.01, 0, false), store).StateNames);
     }
 
-    private static OptimizerSpec SpecOf(string kind, JsonElement hp)
-    {
-        double D(string key, double fallback = 0) => hp.TryGetProperty(key, out var v) ? v.GetDouble() : fallback;
-        bool B(string key) => hp.TryGetProperty(key, out var v) && v.GetBoolean();
-        double lr = D("lr");
-        return kind switch
-        {
-            "sgd" => new SgdSpec(lr, D("momentum"), B("nesterov")),
-            "rmsprop" => new RmsPropSpec(lr, D("rho"), D("momentum"), D("eps"), B("centered")),
-            "adam" => new AdamSpec(lr, D("beta1"), D("beta2"), D("eps"), B("amsgrad")),
-            "adamw" => new AdamWSpec(lr, D("beta1"), D("beta2"), D("eps"), D("weight_decay"), B("amsgrad")),
-            "adadelta" => new AdadeltaSpec(lr, D("rho"), D("eps")),
-            "adagrad" => new AdagradSpec(lr, D("initial_accumulator_value"), D("eps")),
-            _ => throw new ArgumentException(kind),
-        };
-    }
+    private static OptimizerSpec SpecOf(string kind, JsonElement hp) => OptimizerFixture.SpecOf(kind, hp);
 
-    private static float[] Floats(JsonElement array) => array.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
+    private static float[] Floats(JsonElement array) => OptimizerFixture.Floats(array);
 
-    private static void AssertClose(float[] expected, ReadOnlySpan<float> actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double worst = 0;
-        int worstIndex = -1;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double diff = Math.Abs(expected[i] - actual[i]);
-            double allowed = Math.Max(AbsoluteFloor, RelativeTolerance * Math.Abs(expected[i]));
-            if (diff / allowed > worst) (worst, worstIndex) = (diff / allowed, i);
-        }
-        Assert.True(worst <= 1, $"{what}: element {worstIndex} expected {(worstIndex >= 0 ? expected[worstIndex] : 0)} got {(worstIndex >= 0 ? actual[worstIndex] : 0)} ({worst:F2}× the tolerance)");
-    }
+    private static void AssertClose(float[] expected, ReadOnlySpan<float> actual, string what) => OptimizerFixture.AssertClose(expected, actual, what);
 }
