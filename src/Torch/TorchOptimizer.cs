@@ -76,7 +76,8 @@ internal sealed class TorchOptimizer : IDisposable
                 if (name == "sum") destination.Fill((float)_initialAccumulator);
                 continue;
             }
-            tensor.contiguous().data<float>().CopyTo(destination);
+            using var values = tensor.contiguous();
+            values.data<float>().CopyTo(destination);
         }
         return flat;
     }
@@ -90,9 +91,7 @@ internal sealed class TorchOptimizer : IDisposable
         for (int i = 0; i < _trainable.Count; i++)
         {
             var (spec, offset, parameter) = _trainable[i];
-            var values = flat.Slice(offset, (int)spec.Size).ToArray();
-            var tensor = torch.tensor(values, parameter.shape, ScalarType.Float32);
-            SetField(states[i], name, tensor);
+            SetField(states[i], name, TorchSharpEngine.LibtorchCopy(flat.Slice(offset, (int)spec.Size), parameter.shape));
         }
     }
 

@@ -102,7 +102,7 @@ public sealed class TorchSharpEngine : ITrainingEngine
         using var _ = no_grad();
         foreach (var (spec, offset, tensor) in _all)
         {
-            using var values = torch.tensor(source.Slice(offset, (int)spec.Size).ToArray(), tensor.shape, ScalarType.Float32);
+            using var values = LibtorchCopy(source.Slice(offset, (int)spec.Size), tensor.shape);
             tensor.copy_(values); // through torch, so the tensor's version counter moves
         }
     }
@@ -113,7 +113,9 @@ public sealed class TorchSharpEngine : ITrainingEngine
         destination[..ParameterCount].Clear();
         foreach (var (spec, offset, tensor) in _all)
         {
-            if (spec.Trainable && tensor.grad is { } g) g.data<float>().CopyTo(destination.Slice(offset, (int)spec.Size));
+            if (!spec.Trainable) continue;
+            using var g = tensor.grad;
+            g?.data<float>().CopyTo(destination.Slice(offset, (int)spec.Size));
         }
     }
 
@@ -140,7 +142,9 @@ public sealed class TorchSharpEngine : ITrainingEngine
     {
         foreach (var (spec, _, tensor) in _all)
         {
-            if (spec.Trainable) tensor.grad?.zero_();
+            if (!spec.Trainable) continue;
+            using var g = tensor.grad;
+            g?.zero_();
         }
     }
 
@@ -198,7 +202,7 @@ public sealed class TorchSharpEngine : ITrainingEngine
     {
         if (batch < 1 || batch > MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"batch must be in [1, {MaxBatch}]");
         if (input.Length < batch * InputSize) throw new ArgumentException($"input holds {input.Length} values, a batch of {batch} needs {batch * InputSize}", nameof(input));
-        return torch.tensor(input[..(batch * InputSize)].ToArray(), [batch, .. _sampleShape], ScalarType.Float32);
+        return LibtorchCopy(input[..(batch * InputSize)], [batch, .. _sampleShape]);
     }
 
     private Tensor Labels(ReadOnlySpan<int> labels, int batch)
@@ -210,7 +214,20 @@ public sealed class TorchSharpEngine : ITrainingEngine
             if ((uint)labels[i] >= (uint)NumClasses) throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"label {i} is outside [0, {NumClasses})");
             y[i] = labels[i];
         }
-        return torch.tensor(y, [batch]);
+        var t = torch.empty([batch], ScalarType.Int64);
+        t.data<long>().CopyFrom(y);
+        return t;
+    }
+
+    /// <summary>
+    /// A libtorch-owned tensor holding a copy of <paramref name="values"/> (never one that borrows managed memory, as
+    /// <c>torch.tensor(float[])</c> does: autograd may keep such a tensor alive past the step).
+    /// </summary>
+    internal static Tensor LibtorchCopy(ReadOnlySpan<float> values, long[] shape)
+    {
+        var t = torch.empty(shape, ScalarType.Float32);
+        t.data<float>().CopyFrom(values);
+        return t;
     }
 
     // The same argmax as everywhere in NetForge (first on ties), over the logits (softmax keeps the order).

@@ -184,7 +184,7 @@ internal sealed class DropoutModule : nn.Module<Tensor, Tensor>
         float rate = (float)_node.Rate, scale = 1f / (1f - rate);
         ulong key = CounterRng.Stream(_context.DropoutKey, (ulong)_node.Index, 0);
         for (int i = 0; i < count; i++) _mask[i] = CounterRng.Uniform(key, (ulong)i) < rate ? 0f : scale;
-        using var mask = torch.tensor(_mask.AsSpan(0, count).ToArray(), x.shape, ScalarType.Float32);
+        using var mask = TorchSharpEngine.LibtorchCopy(_mask.AsSpan(0, count), x.shape);
         return x * mask;
     }
 }
