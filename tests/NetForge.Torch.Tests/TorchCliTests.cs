@@ -17,6 +17,52 @@ public class TorchCliTests(ITestOutputHelper output)
         return (code, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>
+    /// On the run's weights: the own engine, the TorchSharp engine and ONNX Runtime (the exported model) on the 10,000
+    /// test images; probabilities within 1e-5 pairwise and the same argmax except near-ties (top-two margin within the
+    /// observed difference).
+    /// </summary>
+    private void ThreeWayParity(string run)
+    {
+        var folder = NetForge.Train.Training.RunFolder.Open(run);
+        var test = NetForge.Data.Mnist.Load().Test;
+        int n = test.Count, classes = folder.Graph.NumClasses, size = (int)folder.Graph.Input.Shape.Size;
+        var pixels = test.Pixels.AsSpan(0, n * size).ToArray().Select(b => (float)b).ToArray();
+        float[] Run(NetForge.Train.Engines.ITrainingEngine engine)
+        {
+            var (logits, probs) = (new float[n * classes], new float[n * classes]);
+            for (int start = 0; start < n; start += 1000)
+            {
+                int count = Math.Min(1000, n - start);
+                engine.Predict(pixels.AsSpan(start * size, count * size), count, logits.AsSpan(start * classes, count * classes), probs.AsSpan(start * classes, count * classes));
+            }
+            return probs;
+        }
+        float[] own, torch;
+        using (var e = folder.CreateEngine(NetForge.Engine.NetForgeEngine.Factory, 1000, 2)) own = Run(e);
+        using (var e = folder.CreateEngine(TorchSharpEngine.Factory, 1000, 2)) torch = Run(e);
+        using var model = NetForge.Runtime.NetForgeModel.Open(Path.Combine(run, "model.onnx"));
+        var ort = model.Predict(test.Pixels.AsSpan(0, n * size), n);
+        foreach (var (name, a, b) in new[] { ("own vs TorchSharp", own, torch), ("own vs ONNX Runtime", own, ort), ("TorchSharp vs ONNX Runtime", torch, ort) })
+        {
+            double max = 0;
+            int disagree = 0, ties = 0;
+            for (int i = 0; i < n; i++)
+            {
+                var x = a.AsSpan(i * classes, classes);
+                var y = b.AsSpan(i * classes, classes);
+                for (int c = 0; c < classes; c++) max = Math.Max(max, Math.Abs(x[c] - y[c]));
+                if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(x) == System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(y)) continue;
+                var sorted = x.ToArray().OrderDescending().ToArray();
+                if (sorted[0] - sorted[1] <= 1e-5) ties++;
+                else disagree++;
+            }
+            output.WriteLine($"{name}: max |Δ probability| {max:E2}, {disagree} argmax disagreements, {ties} near-ties on {n} test images");
+            Assert.True(max <= 1e-5, $"{name}: max |Δ probability| {max:E2}");
+            Assert.Equal(0, disagree);
+        }
+    }
+
     [Fact]
     public void Train_with_torchsharp_then_export_parity_evaluate_and_resume()
     {
@@ -41,6 +87,7 @@ public class TorchCliTests(ITestOutputHelper output)
         Assert.Contains("verdict: PASS", parity.Out + parity.Err);
         var evaluate = Cli("evaluate", run);
         Assert.True(evaluate.Code == 0, evaluate.Out + evaluate.Err);
+        ThreeWayParity(run);
 
         // Resume keeps the engine that wrote the run without being told.
         var resume = Cli("train", "--resume", run, "--epochs", "2", "--quiet");
