@@ -16,19 +16,9 @@ internal static class Cli
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 
-    /// <summary>The repository root (the folder holding Directory.Build.props and specs/).</summary>
-    public static string RepoRoot { get; } = FindRoot();
+    /// <summary>The repository root (tests/Shared/RepoRoot.cs: the one lookup the test projects share).</summary>
+    public static string RepoRoot => NetForge.Tests.Shared.RepoRoot.Path;
 
     public static string Spec(string name) => Path.Combine(RepoRoot, "specs", name);
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Directory.Build.props")) && Directory.Exists(Path.Combine(dir.FullName, "specs")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
-    }
 }
 

@@ -81,7 +81,6 @@ internal static class TrainCommand
             },
         };
         string runDir = s.Resume ?? s.Out ?? Path.Combine("runs", graph.Name);
-        var mnist = context.LoadMnist(s.Data);
 
         int? limit = s.Limit;
         LoadedCheckpoint? checkpoint = null;
@@ -91,7 +90,9 @@ internal static class TrainCommand
             limit ??= checkpoint.State.Limit;   // a resumed run keeps its --limit unless told otherwise
         }
         // A resumed run keeps the engine that wrote it unless told otherwise (the trainer refuses a mismatch).
+        // Resolved before the data is loaded: an engine that cannot run here fails before any download.
         var engines = Engines.EngineCatalog.Resolve(s.Engine ?? checkpoint?.State.Engine ?? Engines.EngineCatalog.Default);
+        var mnist = context.LoadMnist(s.Data);
         var options = new TrainerOptions { RunDirectory = runDir, Threads = s.Threads, Limit = limit, Resume = s.Resume is not null, ResumeFrom = checkpoint };
         TrainingResult result;
         if (context.IsTerminal && !s.Quiet)

@@ -48,8 +48,6 @@ internal static class LayerModules
 
     internal static Parameter NewParameter(Shape shape, bool trainable = true) =>
         new(zeros(shape.Select(d => (long)d).ToArray(), ScalarType.Float32), requires_grad: trainable);
-
-    internal static bool Symmetric(int top, int left, int bottom, int right) => top == bottom && left == right;
 }
 
 /// <summary>What a training step tells the modules: the loop's dropout key (masks are a function of it).</summary>
