@@ -58,7 +58,7 @@ public sealed class ModelBuilder
 
         int index = _layers.Count;
         string layerName = name ?? NextAutoName(kind.AutoName);
-        if (!_names.Add(layerName)) throw new ArgumentException($"duplicate layer name '{layerName}'", nameof(name));
+        if (_names.Contains(layerName)) throw new ArgumentException($"duplicate layer name '{layerName}'", nameof(name));
         string label = name ?? $"layers[{index}] ({kind.Type})";
         var location = at ?? SourceLocation.None;
         var diags = new DiagnosticBag(_source, "");
@@ -66,6 +66,7 @@ public sealed class ModelBuilder
             biasInitializer ?? Initializer.Zeros, _ => location, diags);
         var node = kind.Infer(config, site);
         if (node is null || diags.Count > 0) throw new SpecException(diags.ToList());
+        _names.Add(layerName);
         _layers.Add(node);
         Shape = node.OutputShape;
         return this;
@@ -116,15 +117,12 @@ public sealed class ModelBuilder
         return new ModelGraph(_name, description, "keras2", _input, labels, _layers.ToList(), train, _source);
     }
 
+    /// <summary>Keras's automatic names, as the spec compiler gives them: a counter per prefix; a clash with a given name is an error there and here.</summary>
     private string NextAutoName(string prefix)
     {
-        while (true)
-        {
-            int k = _autoNames.GetValueOrDefault(prefix);
-            _autoNames[prefix] = k + 1;
-            string candidate = k == 0 ? prefix : $"{prefix}_{k}";
-            if (!_names.Contains(candidate)) return candidate;
-        }
+        int k = _autoNames.GetValueOrDefault(prefix);
+        _autoNames[prefix] = k + 1;
+        return k == 0 ? prefix : $"{prefix}_{k}";
     }
 
     private static (int H, int W) Stride(int poolH, int poolW, int? h, int? w) => (Positive(h ?? poolH), Positive(w ?? poolW));

@@ -77,6 +77,9 @@ public class ModelBuilderTests
         Assert.Equal("rate", Assert.Throws<ArgumentOutOfRangeException>(() => new ModelBuilder("m", [4]).Dropout(1)).ParamName);
         Assert.Contains("takes a DenseConfig", Assert.Throws<ArgumentException>(() => new ModelBuilder("m", [4]).Add(LayerKinds.Dense, new FlattenConfig())).Message);
         Assert.Contains("duplicate layer name 'x'", Assert.Throws<ArgumentException>(() => new ModelBuilder("m", [4]).Add(LayerKinds.Dense, new DenseConfig(2, Activation.Linear, true), "x").Add(LayerKinds.Dense, new DenseConfig(2, Activation.Linear, true), "x")).Message);
+        // An automatic name that clashes with a given one is an error, as in a spec (the spec compiler's rule).
+        Assert.Contains("duplicate layer name 'dense_1'", Assert.Throws<ArgumentException>(() => new ModelBuilder("m", [4])
+            .Add(LayerKinds.Dense, new DenseConfig(2, Activation.Linear, true), "dense_1").Dense(2).Dense(2)).Message);
         Assert.Throws<ArgumentException>(() => new ModelBuilder("m", [2, 3]));
     }
 }
