@@ -23,17 +23,17 @@ public class TorchSharpOnnxTests
         TorchSharpRuntime.EnsureAvailable();
         torch.manual_seed(5);
         var model = (TorchSharp.Modules.Sequential)Cnn();
-        // Train a little in the user's own loop so batch-norm statistics are not the defaults.
-        var optimizer = optim.Adam(model.parameters(), 0.01);
+        // Forward passes in training mode move the batch-norm statistics away from their defaults. (No backward: this
+        // libtorch's oneDNN convolution backward is wrong here, see Conv2DModule, and once in a while left this model
+        // NaN depending on the thread count earlier tests set; the export is what is under test.)
         model.train();
-        for (int step = 0; step < 5; step++)
+        using (no_grad())
         {
-            using var scope = NewDisposeScope();
-            optimizer.zero_grad();
-            var x = rand(16, 1, 12, 12);
-            var loss = nn.functional.nll_loss(model.forward(x), randint(0, 10, [16]));
-            loss.backward();
-            optimizer.step();
+            for (int step = 0; step < 5; step++)
+            {
+                using var scope = NewDisposeScope();
+                model.forward(rand(16, 1, 12, 12) * 2 - 0.5);
+            }
         }
 
         model.eval();
