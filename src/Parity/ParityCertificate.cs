@@ -29,6 +29,8 @@ public sealed record ParityCertificate
 
     [JsonPropertyName("format")] public string Format { get; init; } = CurrentFormat;
     [JsonPropertyName("model")] public required string ModelName { get; init; }
+    /// <summary>The engine whose answers ONNX Runtime was compared with (<c>netforge</c>, <c>torchsharp</c>); absent in certificates before it was recorded.</summary>
+    [JsonPropertyName("reference")] public string Reference { get; init; } = "netforge";
     [JsonPropertyName("spec_sha256")] public required string SpecSha256 { get; init; }
     [JsonPropertyName("weights_sha256")] public required string WeightsSha256 { get; init; }
     [JsonPropertyName("model_sha256")] public required string ModelSha256 { get; init; }

@@ -5,6 +5,7 @@ using NetForge.Export.Onnx;
 using NetForge.Runtime;
 using NetForge.Spec.Graph;
 using NetForge.Engine;
+using NetForge.Train.Engines;
 
 namespace NetForge.Parity;
 
@@ -37,11 +38,39 @@ public static class ParityChecker
         string? weightsSha256 = null, string? modelSha256 = null)
     {
         ArgumentNullException.ThrowIfNull(network);
+        var reference = new Reference(NetForgeEngine.EngineName, network.Graph.Name, network.InputSize, network.NumClasses,
+            (p, n, l, q) => RunEngine(network, p, n, l, q), () => WeightsSha256(network));
+        return Check(reference, onnxModel, proto, pixels, count, dataDescription, options, weightsSha256, modelSha256);
+    }
+
+    /// <summary>
+    /// <see cref="Check(Network, byte[], ModelProto, ReadOnlySpan{byte}, int, string, ParityOptions?, string?, string?)"/>
+    /// with any training engine as the reference (the TorchSharp engine for a run it trained): its inference forward
+    /// is compared with ONNX Runtime, and the certificate names it.
+    /// </summary>
+    public static ParityCertificate Check(
+        ITrainingEngine engine, byte[] onnxModel, ModelProto proto, ReadOnlySpan<byte> pixels, int count, string dataDescription, ParityOptions? options = null,
+        string? weightsSha256 = null, string? modelSha256 = null)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var reference = new Reference(engine.Name, engine.Graph.Name, engine.InputSize, engine.NumClasses,
+            (p, n, l, q) => RunEngine(engine, p, n, l, q), () => WeightsSha256(engine));
+        return Check(reference, onnxModel, proto, pixels, count, dataDescription, options, weightsSha256, modelSha256);
+    }
+
+    private delegate void Forward(ReadOnlySpan<byte> pixels, int count, Span<float> logits, Span<float> probabilities);
+
+    private sealed record Reference(string Engine, string ModelName, int InputSize, int Classes, Forward Run, Func<string> WeightsSha256);
+
+    private static ParityCertificate Check(
+        Reference reference, byte[] onnxModel, ModelProto proto, ReadOnlySpan<byte> pixels, int count, string dataDescription, ParityOptions? options,
+        string? weightsSha256, string? modelSha256)
+    {
         ArgumentNullException.ThrowIfNull(onnxModel);
         ArgumentNullException.ThrowIfNull(proto);
         options ??= new ParityOptions();
-        int inputSize = network.InputSize;
-        int classes = network.NumClasses;
+        int inputSize = reference.InputSize;
+        int classes = reference.Classes;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         if (pixels.Length < (long)count * inputSize)
             throw new ArgumentException($"{count} samples need {(long)count * inputSize} pixel values, got {pixels.Length}", nameof(pixels));
@@ -50,7 +79,7 @@ public static class ParityChecker
 
         var engineLogits = new float[count * classes];
         var engineProbs = new float[count * classes];
-        RunEngine(network, pixels, count, engineLogits, engineProbs);
+        reference.Run(pixels, count, engineLogits, engineProbs);
 
         using NetForgeModel model = OpenModel(onnxModel, options.OrtThreads);
         ModelContract contract = model.Contract;
@@ -137,9 +166,10 @@ public static class ParityChecker
         int totalComparisons = count * batches.Count;
         return new ParityCertificate
         {
-            ModelName = network.Graph.Name,
+            ModelName = reference.ModelName,
+            Reference = reference.Engine,
             SpecSha256 = Metadata(proto, "spec_sha256") ?? "",
-            WeightsSha256 = weightsSha256 ?? WeightsSha256(network),
+            WeightsSha256 = weightsSha256 ?? reference.WeightsSha256(),
             ModelSha256 = modelSha256 ?? OnnxModelHash.Compute(proto, ParityCertificate.MetadataKey),
             OnnxRuntimeVersion = NetForgeModel.OnnxRuntimeVersion,
             NetForgeVersion = OnnxExporter.NetForgeVersion,
@@ -166,6 +196,18 @@ public static class ParityChecker
         return Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(network.Parameters.Values.AsSpan())));
     }
 
+    /// <summary>
+    /// SHA-256 (hex) of an engine's flat parameter view (<see cref="ITrainingEngine.ReadParameters"/>): the same layout
+    /// as <see cref="Network.Parameters"/>, so equal weights hash equally in every engine.
+    /// </summary>
+    public static string WeightsSha256(ITrainingEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var values = new float[engine.Graph.ParameterCount];
+        engine.ReadParameters(values);
+        return Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(values.AsSpan())));
+    }
+
     /// <summary>The network's parameters by path, the form <see cref="OnnxExporter.Export"/> takes.</summary>
     public static IReadOnlyDictionary<string, float[]> Weights(Network network)
     {
@@ -185,6 +227,19 @@ public static class ParityChecker
             var chunk = pixels.Slice(start * inputSize, n * inputSize);
             for (int i = 0; i < chunk.Length; i++) buffer[i] = chunk[i];
             network.Predict(buffer.AsSpan(0, n * inputSize), n, logits.Slice(start * classes, n * classes), probs.Slice(start * classes, n * classes));
+        }
+    }
+
+    private static void RunEngine(ITrainingEngine engine, ReadOnlySpan<byte> pixels, int count, Span<float> logits, Span<float> probs)
+    {
+        int inputSize = engine.InputSize, classes = engine.NumClasses;
+        var buffer = new float[engine.MaxBatch * inputSize];
+        for (int start = 0; start < count; start += engine.MaxBatch)
+        {
+            int n = Math.Min(engine.MaxBatch, count - start);
+            var chunk = pixels.Slice(start * inputSize, n * inputSize);
+            for (int i = 0; i < chunk.Length; i++) buffer[i] = chunk[i];
+            engine.Predict(buffer.AsSpan(0, n * inputSize), n, logits.Slice(start * classes, n * classes), probs.Slice(start * classes, n * classes));
         }
     }
 

@@ -31,6 +31,27 @@ public sealed class ParityTests
         Assert.Equal(NetForgeModel.OnnxRuntimeVersion, certificate.OnnxRuntimeVersion);
         Assert.Equal("1.32.0", certificate.OnnxRuntimeVersion);
         Assert.Equal(64, certificate.ModelSha256.Length);
+        Assert.Equal("netforge", certificate.Reference);
+    }
+
+    [Fact]
+    public void A_certificate_from_before_the_reference_was_recorded_names_the_own_engine()
+    {
+        var network = ParityFixture.Initialised(ParityFixture.SeedSpec("mlp"), maxBatch: 8);
+        var certificate = ParityChecker.Check(network, ParityFixture.Export(network), ParityFixture.TestDigits.Pixels, 8, "mnist test", new ParityOptions { BatchSizes = [8] });
+        var json = System.Text.Json.Nodes.JsonNode.Parse(certificate.ToJson())!.AsObject();
+        Assert.True(json.Remove("reference"));
+        var old = ParityCertificate.FromJson(json.ToJsonString());
+        Assert.Equal("netforge", old.Reference);
+        Assert.Equal(certificate.WeightsSha256, old.WeightsSha256);
+    }
+
+    [Fact]
+    public void The_weights_hash_of_the_engine_seam_is_the_networks()
+    {
+        using var engine = new NetForge.Engine.NetForgeEngine(ParityFixture.SeedSpec("cnn"), 4, 1);
+        engine.Initialize(5);
+        Assert.Equal(ParityChecker.WeightsSha256(engine.Network), ParityChecker.WeightsSha256((NetForge.Train.Engines.ITrainingEngine)engine));
     }
 
     public static TheoryData<string, string> LayerOptions => new()

@@ -85,6 +85,15 @@ public class TorchCliTests(ITestOutputHelper output)
         output.WriteLine(parity.Out + parity.Err);
         Assert.True(parity.Code == 0, parity.Out + parity.Err);
         Assert.Contains("verdict: PASS", parity.Out + parity.Err);
+        // A TorchSharp run is certified against TorchSharp's answers; --engine netforge certifies the own engine's instead.
+        Assert.Contains("reference engine: torchsharp", parity.Out);
+        var sidecar = NetForge.Parity.ParityCertificate.FromJson(File.ReadAllText(NetForge.Parity.Certificates.SidecarPath(Path.Combine(run, "model.onnx"))));
+        Assert.Equal(TorchSharpEngine.EngineName, sidecar.Reference);
+        var own = Cli("parity", run, "--limit", "500", "--engine", "netforge");
+        Assert.True(own.Code == 0, own.Out + own.Err);
+        Assert.Contains("reference engine: netforge", own.Out);
+        var ownCertificate = NetForge.Parity.ParityCertificate.FromJson(File.ReadAllText(NetForge.Parity.Certificates.SidecarPath(Path.Combine(run, "model.onnx"))));
+        Assert.Equal(sidecar.WeightsSha256, ownCertificate.WeightsSha256); // one weights hash whichever engine holds them
         var evaluate = Cli("evaluate", run);
         Assert.True(evaluate.Code == 0, evaluate.Out + evaluate.Err);
         ThreeWayParity(run);

@@ -22,9 +22,15 @@ internal static class ParityCommand
         var limit = new Option<int?>("--limit") { Description = "Use only the first N test images (default: all 10,000).", HelpName = "N" };
         var batches = new Option<string>("--batch-sizes") { Description = "ONNX Runtime batch sizes, comma-separated.", DefaultValueFactory = _ => "1,2,1000" };
         var data = CliContext.DataOption();
+        var engine = new Option<string?>("--engine")
+        {
+            Description = "The reference engine ONNX Runtime is compared with (default: the engine that trained the run).",
+            HelpName = "NAME",
+        };
+        engine.AcceptOnlyFromAmong(Engines.EngineCatalog.Names);
         var command = new Command("parity", "Prove that ONNX Runtime gives the trained network's answers; write a parity certificate.")
         {
-            runDir, model, verify, limit, batches, data,
+            runDir, model, verify, limit, batches, data, engine,
         };
         command.SetAction(parse =>
         {
@@ -32,30 +38,35 @@ internal static class ParityCommand
             string? verifyPath = parse.GetValue(verify);
             if (verifyPath is not null) return Verify(context, verifyPath, parse.GetValue(limit), parse.GetValue(data), options);
             string dir = parse.GetValue(runDir) ?? throw new CliException("give a run folder (netforge parity runs/x) or --verify MODEL", ExitCodes.Usage);
-            return Run(context, dir, parse.GetValue(model), parse.GetValue(limit), parse.GetValue(data), options);
+            return Run(context, dir, parse.GetValue(model), parse.GetValue(limit), parse.GetValue(data), options, parse.GetValue(engine));
         });
         return command;
     }
 
-    internal static int Run(CliContext context, string runDir, string? modelPath, int? limit, string? dataDir, ParityOptions options)
+    internal static int Run(CliContext context, string runDir, string? modelPath, int? limit, string? dataDir, ParityOptions options, string? engineName = null)
     {
         var run = context.OpenRun(runDir);   // a checkpoint of another spec is refused here, as by every command
         modelPath ??= Path.Combine(runDir, ExportCommand.DefaultFileName);
         if (!File.Exists(modelPath)) throw new CliException($"{modelPath} not found (export it with 'netforge export {runDir}')");
 
+        // The reference is the engine that trained the run (its answers are the ones the user saw), unless told otherwise.
+        // Resolved before the data is loaded: an engine that cannot run here fails first.
+        string referenceName = engineName ?? run.Engine;
+        var factory = Engines.EngineCatalog.Resolve(referenceName);
         var graph = run.Graph;
         var test = context.LoadMnist(dataDir).Test;
         int count = Count(limit, test.Count);
-        using var engine = NetForgeEngine.FromRun(run, Math.Min(1000, count), options.EngineThreads);
-        var network = engine.Network;
-
         byte[] bytes = Certificates.ReadModelFile(modelPath);
         var proto = ParityChecker.ParseModel(bytes);
-        context.Progress($"parity: {graph.Name}: engine vs ONNX Runtime {Runtime.NetForgeModel.OnnxRuntimeVersion} on {count:N0} test images, batch sizes {string.Join(", ", options.BatchSizes)}");
-        var certificate = ParityChecker.Check(network, bytes, proto, test.Pixels, count, DataDescription(count), options);
+        context.Progress($"parity: {graph.Name}: {referenceName} engine vs ONNX Runtime {Runtime.NetForgeModel.OnnxRuntimeVersion} on {count:N0} test images, batch sizes {string.Join(", ", options.BatchSizes)}");
+        ParityCertificate certificate;
+        using (var reference = run.CreateEngine(factory, Math.Min(1000, count), options.EngineThreads))
+            certificate = ParityChecker.Check(reference, bytes, proto, test.Pixels, count, DataDescription(count), options);
         if (!certificate.Passed)
         {
-            var divergent = LayerLocator.FirstDivergent(network, test.Pixels, Math.Min(count, 64));
+            // Layer by layer with the own engine (it exposes every layer's output); the same weights either way.
+            using var own = NetForgeEngine.FromRun(run, Math.Min(1000, count), options.EngineThreads);
+            var divergent = LayerLocator.FirstDivergent(own.Network, test.Pixels, Math.Min(count, 64));
             certificate = certificate with { FirstDivergentLayer = divergent?.ToString() };
         }
 
@@ -71,7 +82,7 @@ internal static class ParityCommand
         var test = context.LoadMnist(dataDir).Test;
         int count = Count(limit, test.Count);
         var result = Certificates.Verify(modelPath, test.Pixels, count, DataDescription(count), options);
-        context.Out.WriteLine($"stored certificate: {result.Stored.Verdict}, max abs diff {Format(result.Stored.MaxAbsDiffProbabilities)} on {result.Stored.Samples:N0} samples (ORT {result.Stored.OnnxRuntimeVersion})");
+        context.Out.WriteLine($"stored certificate: {result.Stored.Verdict}, max abs diff {Format(result.Stored.MaxAbsDiffProbabilities)} on {result.Stored.Samples:N0} samples (ORT {result.Stored.OnnxRuntimeVersion}, reference engine {result.Stored.Reference})");
         context.Out.WriteLine($"re-measured under ONNX Runtime {result.Remeasured.OnnxRuntimeVersion} against the stored tolerance {Format(result.Stored.Tolerance)}"
             + (result.Stored.OnnxRuntimeVersion == result.Remeasured.OnnxRuntimeVersion ? "" : $" (certified under {result.Stored.OnnxRuntimeVersion})"));
         Print(context, result.Remeasured);
@@ -95,6 +106,7 @@ internal static class ParityCommand
         o.WriteLine($"logits: max abs diff {Format(c.MaxAbsDiffLogits)}, max rel diff {Format(c.MaxRelDiffLogits)}");
         o.WriteLine($"argmax agreement {c.ArgmaxAgreement:P2} ({c.ArgmaxDisagreements} disagreements, {c.NearTies} near-ties); worst sample #{c.Worst.Index} at batch {c.Worst.BatchSize}: {Format(c.Worst.AbsDiff)}");
         if (c.FirstDivergentLayer is not null) o.WriteLine($"first divergent layer: {c.FirstDivergentLayer}");
+        o.WriteLine($"reference engine: {c.Reference}");
         o.WriteLine($"verdict: {c.Verdict.ToUpperInvariant()}");
     }
 
