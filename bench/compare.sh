@@ -9,6 +9,10 @@
 #   --epochs N override the epochs of both engines (default: the spec's; with --quick: 3)
 #   --keep     keep the work folder (run folders, logs, /usr/bin/time reports) and print where it is
 #   --install  when packages are missing and this runs as root: apt-get install them
+#   --torchsharp  also train each spec with NetForge's TorchSharp engine (--engine torchsharp) at its best
+#              configuration (MKL_NUM_THREADS and OMP_NUM_THREADS = 2), inside the TorchSharp lane where the host's
+#              libstdc++ is too old (tools/torch-lane.sh: a cached Debian 13 root; needs root there), and add a
+#              TorchSharp table: samples/s and s/epoch beside both others, peak RSS, startup, test accuracy
 #   --no-infer skip the batch-1 inference table (NetForge's engine vs ONNX Runtime on the exported model) and
 #              the per-layer convolution table (NetForge vs PyTorch's oneDNN, cnn and cnn_keras only)
 #
@@ -27,7 +31,7 @@ export PYTHONDONTWRITEBYTECODE=1                       # no __pycache__ in bench
 OPENBLAS_DIR=/usr/lib/x86_64-linux-gnu/openblas-openmp
 THREADS=2
 
-quick=0; epochs=""; keep=0; install=0; infer=1; specs=()
+quick=0; epochs=""; keep=0; install=0; infer=1; torchsharp=0; specs=()
 while (($#)); do
   case "$1" in
     --quick) quick=1 ;;
@@ -36,6 +40,7 @@ while (($#)); do
     --keep) keep=1 ;;
     --install) install=1 ;;
     --no-infer) infer=0 ;;
+    --torchsharp) torchsharp=1 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) specs+=("$1") ;;
@@ -89,6 +94,13 @@ trap cleanup EXIT
 # Build the CLI and make sure MNIST is cached before anything is timed (the peer reads NetForge's cache).
 echo "preparing: building netforge and checking the MNIST cache..." >&2
 "$root/netforge" data fetch >&2
+if ((torchsharp)); then
+  # builds the engine plugin (.netforge/engines/torchsharp, libtorch) untimed; the lane is entered once untimed too,
+  # so a first-time debootstrap is never measured
+  echo "preparing: the TorchSharp engine and its lane..." >&2
+  "$root/netforge" train --help --engine torchsharp >/dev/null
+  (cd "$root" && tools/torch-lane.sh true) >&2
+fi
 
 limit_for() {   # --quick subset per spec: whole batches of the spec's batch size
   case "$1" in
@@ -124,6 +136,16 @@ for i in "${!files[@]}"; do
     echo "   pytorch peer failed:" >&2; tail -n 5 "$d/pt.err" >&2
   fi
   cat "$d/pt.out" >&2
+
+  if ((torchsharp)); then
+    echo "== $n: netforge train --engine torchsharp ${nf_args[*]}" >&2
+    now >"$d/ts.launch"
+    if ! (cd "$root" && MKL_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS /usr/bin/time -v -o "$d/ts.time" tools/torch-lane.sh \
+        ./netforge train "$f" --engine torchsharp --out "$d/ts" "${nf_args[@]}" >"$d/ts.out" 2>"$d/ts.err"); then
+      echo "   torchsharp failed:" >&2; tail -n 5 "$d/ts.err" >&2
+    fi
+    cat "$d/ts.out" >&2
+  fi
 done
 echo "load after: $(uptime | sed 's/.*load average/load average/')" >&2
 echo >&2
@@ -155,4 +177,5 @@ fi
 
 report=("$work")
 ((quick)) || report+=(--accuracy)
+((torchsharp)) && report+=(--torchsharp)
 "$PY" "$here/peer/compare_report.py" "${report[@]}" "${names[@]}"
