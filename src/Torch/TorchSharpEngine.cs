@@ -34,6 +34,7 @@ public sealed class TorchSharpEngine : ITrainingEngine
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         TorchSharpRuntime.EnsureAvailable();
         torch.set_num_threads(threads);
+        _ = Libtorch.MkldnnDisabled;   // oneDNN off before the first convolution (its backward is wrong here)
         Graph = graph;
         MaxBatch = maxBatch;
         Threads = threads;

@@ -70,6 +70,14 @@ public class TorchEngineTests(ITestOutputHelper output)
 
     public static TheoryData<int> ThreadCounts() => [1, 2];
 
+    /// <summary>On Linux the engine reaches libtorch's oneDNN switch; were it to fall back (unfold + matmul) silently, CNNs would train 2.2x slower.</summary>
+    [Fact]
+    public void OneDnn_is_off_so_convolutions_run_on_atens_own_kernels()
+    {
+        using var engine = new TorchSharpEngine(Seed("cnn"), 2, 1);
+        Assert.True(Libtorch.MkldnnDisabled);
+    }
+
     /// <summary>
     /// Two convolutions in a row, checked against central finite differences of the loss: libtorch 2.10's oneDNN
     /// convolution backward got this wrong at one thread (see Conv2DModule), which the own-engine comparison caught.
