@@ -1,28 +1,36 @@
 namespace NetForge.Data;
 
 /// <summary>
-/// A labelled set of grayscale images as raw bytes: <see cref="Pixels"/> is [Count, Rows·Cols]
-/// row-major (0–255, unscaled: scaling is part of the model), <see cref="Labels"/> one class index per
-/// image. Immutable by convention; slices copy.
+/// A labelled set of images as raw bytes: <see cref="Pixels"/> is [Count, Channels·Rows·Cols], channels-first
+/// (planar: all of red, then green, then blue for RGB) and row-major, 0–255 and unscaled (scaling is part of the
+/// model); <see cref="Labels"/> holds one class index per image. Immutable by convention; slices copy.
 /// </summary>
 public sealed class ImageSet
 {
-    /// <summary>Wraps the arrays after checking their lengths agree with the sizes.</summary>
+    /// <summary>Wraps the arrays of a grayscale set after checking their lengths agree with the sizes.</summary>
     public ImageSet(byte[] pixels, byte[] labels, int rows, int cols)
+        : this(pixels, labels, 1, rows, cols)
+    {
+    }
+
+    /// <summary>Wraps the arrays after checking their lengths agree with the sizes (1 channel: gray; 3: RGB, planar).</summary>
+    public ImageSet(byte[] pixels, byte[] labels, int channels, int rows, int cols)
     {
         ArgumentNullException.ThrowIfNull(pixels);
         ArgumentNullException.ThrowIfNull(labels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cols);
-        if (pixels.LongLength != (long)labels.Length * rows * cols)
-            throw new ArgumentException($"pixels has {pixels.LongLength} bytes, expected {labels.Length} images of {rows}x{cols}", nameof(pixels));
+        if (pixels.LongLength != (long)labels.Length * channels * rows * cols)
+            throw new ArgumentException($"pixels has {pixels.LongLength} bytes, expected {labels.Length} images of {channels}x{rows}x{cols}", nameof(pixels));
         Pixels = pixels;
         Labels = labels;
+        Channels = channels;
         Rows = rows;
         Cols = cols;
     }
 
-    /// <summary>[Count, Rows·Cols] pixel bytes, row-major.</summary>
+    /// <summary>[Count, Channels·Rows·Cols] pixel bytes, channels-first, row-major.</summary>
     public byte[] Pixels { get; }
 
     /// <summary>One class index per image.</summary>
@@ -31,14 +39,17 @@ public sealed class ImageSet
     /// <summary>Number of images.</summary>
     public int Count => Labels.Length;
 
+    /// <summary>Colour channels: 1 (gray) or 3 (RGB).</summary>
+    public int Channels { get; }
+
     /// <summary>Image height.</summary>
     public int Rows { get; }
 
     /// <summary>Image width.</summary>
     public int Cols { get; }
 
-    /// <summary>Rows·Cols.</summary>
-    public int PixelsPerImage => Rows * Cols;
+    /// <summary>Channels·Rows·Cols: the values of one image.</summary>
+    public int PixelsPerImage => Channels * Rows * Cols;
 
     /// <summary>The pixels of image <paramref name="index"/>.</summary>
     public ReadOnlySpan<byte> Image(int index)
@@ -75,6 +86,7 @@ public sealed class ImageSet
         return new ImageSet(
             Pixels.AsSpan(start * PixelsPerImage, count * PixelsPerImage).ToArray(),
             Labels.AsSpan(start, count).ToArray(),
+            Channels,
             Rows,
             Cols);
     }

@@ -107,11 +107,5 @@ public static class Mnist
         return ImageSet.FromIdx(images, labels, Classes, imagesName, labelsName);
     }
 
-    private static string Find(string dir, string baseName)
-    {
-        string raw = Path.Combine(dir, baseName);
-        if (File.Exists(raw)) return raw;
-        if (File.Exists(raw + ".gz")) return raw + ".gz";
-        throw new DataException($"{dir}: missing {baseName} (raw or .gz)");
-    }
+    private static string Find(string dir, string baseName) => DataSources.Find(dir, baseName);
 }

@@ -4,13 +4,13 @@ namespace NetForge.Imaging;
 public static class ImageFile
 {
     /// <summary>The formats <see cref="Load"/> and <see cref="Decode"/> understand, as shown in error messages.</summary>
-    public const string SupportedFormats = "PNG, PGM (P2 plain or P5 raw)";
+    public const string SupportedFormats = "PNG, JPEG, BMP, GIF (first frame), WebP, PGM (P2 plain or P5 raw)";
 
     /// <summary>
     /// Reads <paramref name="path"/> and decodes it by sniffing its first bytes: the PNG signature → <see cref="Png"/>,
-    /// <c>P2</c>/<c>P5</c> → <see cref="Pgm"/>. Anything else throws <see cref="ImageFormatException"/> naming the file,
-    /// the format it looks like (JPEG, GIF, BMP, WebP, TIFF, other Netpbm) when recognisable, and the supported formats.
-    /// I/O errors propagate unchanged.
+    /// <c>P2</c>/<c>P5</c> → <see cref="Pgm"/>, JPEG, BMP, GIF and WebP → Skia's codecs (SkiaSharp). Anything else throws
+    /// <see cref="ImageFormatException"/> naming the file, the format it looks like (TIFF, other Netpbm) when
+    /// recognisable, and the supported formats. I/O errors propagate unchanged.
     /// </summary>
     public static Image Load(string path) => Decode(File.ReadAllBytes(path), Path.GetFileName(path));
 
@@ -28,8 +28,13 @@ public static class ImageFile
         {
             return Pgm.Decode(data, name);
         }
+        string? sniffed = Sniff(data);
+        if (sniffed is "JPEG" or "GIF" or "BMP" or "WebP")
+        {
+            return SkiaDecoder.Decode(data, name, sniffed);
+        }
         string prefix = name is null ? string.Empty : name + ": ";
-        string looks = Sniff(data) is { } known ? $" (looks like {known})" : string.Empty;
+        string looks = sniffed is { } known ? $" (looks like {known})" : string.Empty;
         throw new ImageFormatException($"{prefix}unsupported image format{looks}; supported: {SupportedFormats}");
     }
 

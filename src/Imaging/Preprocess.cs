@@ -113,6 +113,60 @@ public static class Preprocess
     }
 
     /// <summary>
+    /// Converts <paramref name="image"/> to channels-first planes: 1 channel is <see cref="ToGray"/>; 3 channels are the red,
+    /// green and blue planes (width × height bytes each) with alpha composited over white, as <see cref="ToGray"/> does, and
+    /// a gray picture copied into all three. This is how training data from image folders and pictures given to
+    /// <c>predict</c> become model input, so both see the same bytes.
+    /// </summary>
+    public static byte[] ToPlanes(Image image, int channels)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (channels == 1) return ToGray(image);
+        if (channels != 3) throw new ArgumentOutOfRangeException(nameof(channels), channels, "expected 1 (gray) or 3 (RGB)");
+        var src = image.Pixels;
+        int n = image.Width * image.Height;
+        var planes = new byte[3 * n];
+        int step = image.Channels;
+        for (int i = 0; i < n; i++)
+        {
+            int r, g, b, a;
+            switch (image.Format)
+            {
+                case PixelFormat.Gray8: r = g = b = src[i]; a = 255; break;
+                case PixelFormat.GrayAlpha8: r = g = b = src[2 * i]; a = src[(2 * i) + 1]; break;
+                default:
+                    (r, g, b) = (src[step * i], src[(step * i) + 1], src[(step * i) + 2]);
+                    a = image.Format == PixelFormat.Rgba8 ? src[(4 * i) + 3] : 255;
+                    break;
+            }
+
+            planes[i] = OverWhite(r, a);
+            planes[n + i] = OverWhite(g, a);
+            planes[(2 * n) + i] = OverWhite(b, a);
+        }
+
+        return planes;
+    }
+
+    /// <summary>
+    /// <see cref="Resize"/> on each of <paramref name="channels"/> planes of width × height bytes (channels-first), giving
+    /// channels planes of newWidth × newHeight.
+    /// </summary>
+    public static byte[] ResizePlanes(ReadOnlySpan<byte> planes, int channels, int width, int height, int newWidth, int newHeight)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
+        int n = width * height, m = newWidth * newHeight;
+        if (planes.Length != channels * n) throw new ArgumentException($"expected {channels} planes of {width}x{height}, got {planes.Length} bytes", nameof(planes));
+        if (width == newWidth && height == newHeight) return planes.ToArray();
+        var result = new byte[channels * m];
+        for (int c = 0; c < channels; c++) Resize(planes.Slice(c * n, n), width, height, newWidth, newHeight).CopyTo(result, c * m);
+        return result;
+    }
+
+    // v·a/255 + 255·(255−a)/255, rounded half up
+    private static byte OverWhite(int v, int a) => (byte)(((v * a) + (255 * (255 - a)) + 127) / 255);
+
+    /// <summary>
     /// BT.601 luma of (r, g, b) composited with alpha <paramref name="a"/> over white:
     /// round((a·(299r + 587g + 114b) + 255·1000·(255 − a)) / 255000), exactly.
     /// </summary>

@@ -32,7 +32,18 @@ internal static partial class ResolvedYamlWriter
 
         var t = g.Train;
         sb.Append("train:\n");
-        sb.Append("  dataset: ").Append(t.Dataset).Append('\n');
+        sb.Append("  dataset: ").Append(g.Data switch
+        {
+            MnistSourceSpec => t.Dataset,
+            IdxSourceSpec { Folder: { } folder } => $"{{idx: {Str(folder)}}}",
+            IdxSourceSpec idx => $"{{idx: {{train_images: {Str(idx.TrainImages!)}, train_labels: {Str(idx.TrainLabels!)}, test_images: {Str(idx.TestImages!)}, test_labels: {Str(idx.TestLabels!)}}}}}",
+            ImageFolderSourceSpec im => "{images: {train: " + Str(im.Train)
+                + (im.Test is { } test ? ", test: " + Str(test) : ", test_split: " + Num(im.TestSplit))
+                + ", color: " + (im.Color == ColorMode.Gray ? "gray" : "rgb")
+                + (im.Height is { } h && im.Width is { } w ? $", size: [{Int(h)}, {Int(w)}]" : "")
+                + ", skip_bad_files: " + Bool(im.SkipBadFiles) + "}}",
+            _ => throw new InvalidOperationException($"no resolved form for data source '{g.Data.Kind}'"),
+        }).Append('\n');
         sb.Append("  loss: categorical_crossentropy\n");
         var def = Registry.Optimizers.First(o => o.Name == t.Optimizer.Type);
         var values = def.Values(t.Optimizer);

@@ -34,18 +34,33 @@ public class ImageFileTests
     }
 
     [Theory]
-    [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10 }, "photo.jpg: unsupported image format (looks like JPEG); supported: PNG, PGM (P2 plain or P5 raw)")]
-    [InlineData(new byte[] { (byte)'G', (byte)'I', (byte)'F', (byte)'8', (byte)'9', (byte)'a' }, "photo.jpg: unsupported image format (looks like GIF); supported: PNG, PGM (P2 plain or P5 raw)")]
-    [InlineData(new byte[] { (byte)'B', (byte)'M', 1, 2 }, "photo.jpg: unsupported image format (looks like BMP); supported: PNG, PGM (P2 plain or P5 raw)")]
-    [InlineData(new byte[] { (byte)'P', (byte)'6', (byte)'\n' }, "photo.jpg: unsupported image format (looks like a Netpbm PBM/PPM/PAM file; only PGM is supported); supported: PNG, PGM (P2 plain or P5 raw)")]
-    [InlineData(new byte[] { 1, 2, 3 }, "photo.jpg: unsupported image format; supported: PNG, PGM (P2 plain or P5 raw)")]
-    [InlineData(new byte[0], "photo.jpg: unsupported image format (looks like an empty file); supported: PNG, PGM (P2 plain or P5 raw)")]
+    [InlineData(new byte[] { (byte)'P', (byte)'6', (byte)'\n' }, "photo.jpg: unsupported image format (looks like a Netpbm PBM/PPM/PAM file; only PGM is supported); supported: PNG, JPEG, BMP, GIF (first frame), WebP, PGM (P2 plain or P5 raw)")]
+    [InlineData(new byte[] { (byte)'I', (byte)'I', (byte)'*', 0, 8, 0 }, "photo.jpg: unsupported image format (looks like TIFF); supported: PNG, JPEG, BMP, GIF (first frame), WebP, PGM (P2 plain or P5 raw)")]
+    [InlineData(new byte[] { 1, 2, 3 }, "photo.jpg: unsupported image format; supported: PNG, JPEG, BMP, GIF (first frame), WebP, PGM (P2 plain or P5 raw)")]
+    [InlineData(new byte[0], "photo.jpg: unsupported image format (looks like an empty file); supported: PNG, JPEG, BMP, GIF (first frame), WebP, PGM (P2 plain or P5 raw)")]
     public void Unknown_content_lists_the_supported_formats(byte[] content, string message)
     {
         string path = TempFile(content, "photo.jpg");
         try
         {
             Assert.Equal(message, Assert.Throws<ImageFormatException>(() => ImageFile.Load(path)).Message);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, true);
+        }
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10 }, "photo.jpg: not a readable JPEG (")]
+    [InlineData(new byte[] { (byte)'G', (byte)'I', (byte)'F', (byte)'8', (byte)'9', (byte)'a' }, "photo.jpg: not a readable GIF (")]
+    [InlineData(new byte[] { (byte)'B', (byte)'M', 1, 2 }, "photo.jpg: not a readable BMP (")]
+    public void A_cut_jpeg_gif_or_bmp_header_is_named_with_its_format(byte[] content, string start)
+    {
+        string path = TempFile(content, "photo.jpg");
+        try
+        {
+            Assert.StartsWith(start, Assert.Throws<ImageFormatException>(() => ImageFile.Load(path)).Message);
         }
         finally
         {

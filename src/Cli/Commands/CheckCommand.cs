@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NetForge.Spec;
+using NetForge.Spec.Graph;
 
 namespace NetForge.Cli.Commands;
 
@@ -33,6 +34,20 @@ internal static class CheckCommand
 
         var graph = result.Graph;
         string ok = $"{path}: ok ({graph.Layers.Count} layers, {CliContext.Count(graph.ParameterCount)} parameters)";
+        if (graph.Data is not MnistSourceSpec)
+        {
+            // Data in files: its shapes and classes are part of the check (MNIST's are known without reading it).
+            var data = Data.DataSources.Read(graph, progress: context.Progress);
+            var problems = Data.DataSources.Check(graph, data);
+            if (problems.Count > 0)
+            {
+                foreach (var diagnostic in problems) context.Error.WriteLine(diagnostic.ToString());
+                context.Error.WriteLine(CliContext.CountErrors(problems.Count));
+                return ExitCodes.InvalidInput;
+            }
+            ok += $"; data: {CliContext.Count(data.Train.Count)} train and {CliContext.Count(data.Test.Count)} test images of {data.Train.Rows}x{data.Train.Cols}{(data.Train.Channels == 3 ? " RGB" : "")} ({data.Description})";
+            if (data.Skipped.Count > 0) ok += $"; {CliContext.Count(data.Skipped.Count)} unreadable pictures skipped";
+        }
         if (resolved)
         {
             string yaml = SpecCompiler.ToResolvedYaml(graph);

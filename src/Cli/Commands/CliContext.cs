@@ -61,7 +61,11 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, bool isTe
     /// Loads MNIST from <paramref name="dataDir"/> (the <c>--data</c> option) or the verified cache,
     /// printing fetch progress to stderr.
     /// </summary>
-    public MnistData LoadMnist(string? dataDir) => Mnist.Load(dataDir, Progress);
+    /// <summary>
+    /// Reads the data <paramref name="graph"/> names (<c>train.dataset</c>; <paramref name="dataDir"/> is <c>--data DIR</c>)
+    /// and checks it against the network: a mismatch is a <see cref="SpecException"/> located in the spec, naming the data.
+    /// </summary>
+    public DataSet LoadData(ModelGraph graph, string? dataDir) => DataSources.Load(graph, dataDir, Progress);
 
     /// <summary>
     /// Opens a run folder the one way every command does (<see cref="Train.Training.RunFolder"/>): spec compiled, newest good

@@ -32,7 +32,7 @@ internal static class EvaluateCommand
         var run = context.OpenRun(runDir);
         var graph = run.Graph;
         using var engine = run.CreateEngine(NetForgeEngine.Factory, batchSize, threads);
-        var test = context.LoadMnist(dataDir).Test;
+        var test = context.LoadData(graph, dataDir).Test;
         int classes = engine.NumClasses;
         var result = Evaluation.Run(engine, test);
         var (loss, accuracy, confusion) = (result.Loss, result.Accuracy, result.Confusion);

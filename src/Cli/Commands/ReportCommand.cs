@@ -34,11 +34,17 @@ internal static class ReportCommand
         if (threads is < 1 or > 64) throw new CliException($"--threads must be in 1..64, got {threads}", ExitCodes.Usage);
         if (!compare && runs.Count != 1) throw new CliException($"one run folder expected, got {runs.Count} (use --compare to put several in one report)", ExitCodes.Usage);
         if (compare && runs.Count < 2) throw new CliException("--compare needs at least two run folders", ExitCodes.Usage);
-        var folders = runs.Select(r => context.OpenRun(r, requireCheckpoint: false)).ToList();   // every folder opened (once) before MNIST is loaded
+        var folders = runs.Select(r => context.OpenRun(r, requireCheckpoint: false)).ToList();   // every folder opened (once) before any data is loaded
 
-        var test = context.LoadMnist(dataDir).Test;
         var options = new RunReportOptions { Threads = threads, Progress = context.Progress };
-        var models = folders.Select(f => RunReport.Build(f, test, options).Model).ToList();
+        var sets = new Dictionary<NetForge.Spec.Graph.DataSourceSpec, Data.ImageSet>();   // runs on the same data read it once
+        Data.ImageSet TestSet(NetForge.Spec.Graph.ModelGraph graph)
+        {
+            var key = graph.Data with { Location = default };
+            if (!sets.TryGetValue(key, out var set)) sets[key] = set = context.LoadData(graph, dataDir).Test;
+            return set;
+        }
+        var models = folders.Select(f => RunReport.Build(f, TestSet(f.Graph), options).Model).ToList();
         string path;
         if (compare)
         {

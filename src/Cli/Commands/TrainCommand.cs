@@ -92,21 +92,22 @@ internal static class TrainCommand
         // A resumed run keeps the engine that wrote it unless told otherwise (the trainer refuses a mismatch).
         // Resolved before the data is loaded: an engine that cannot run here fails before any download.
         var engines = Engines.EngineCatalog.Resolve(s.Engine ?? checkpoint?.State.Engine ?? Engines.EngineCatalog.Default);
-        var mnist = context.LoadMnist(s.Data);
+        var data = context.LoadData(graph, s.Data);
+        graph = DataSources.Bind(graph, data);   // image folders without labels in the spec: the folders' names
         var options = new TrainerOptions { RunDirectory = runDir, Threads = s.Threads, Limit = limit, Resume = s.Resume is not null, ResumeFrom = checkpoint };
         TrainingResult result;
         if (context.IsTerminal && !s.Quiet)
         {
-            result = RunLive(context, engines, graph, mnist, options);
+            result = RunLive(context, engines, graph, data, options);
         }
         else
         {
             var observer = new PlainObserver(context, s.Quiet);
-            result = new Trainer(engines, graph, mnist.Train, mnist.Test, options, observer).Run();
+            result = new Trainer(engines, graph, data.Train, data.Test, options, observer).Run();
         }
 
         bool failed = result.Status is TrainingStatus.NonFiniteLoss or TrainingStatus.NonFiniteGradient;
-        if (!s.NoReport && result.History.Count > 0) WriteReport(context, graph, runDir, failed ? null : result.Test, mnist.Test, s.Quiet || failed);
+        if (!s.NoReport && result.History.Count > 0) WriteReport(context, graph, runDir, failed ? null : result.Test, data.Test, s.Quiet || failed);
         if (failed)
         {
             context.Error.WriteLine($"error: {result.Message}");
@@ -194,7 +195,7 @@ internal static class TrainCommand
         }
     }
 
-    private static TrainingResult RunLive(CliContext context, ITrainingEngineFactory engines, ModelGraph graph, MnistData mnist, TrainerOptions options)
+    private static TrainingResult RunLive(CliContext context, ITrainingEngineFactory engines, ModelGraph graph, DataSet data, TrainerOptions options)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Out) });
         TrainingResult? result = null;
@@ -205,7 +206,7 @@ internal static class TrainCommand
             .Start(ctx =>
             {
                 var observer = new LiveObserver(ctx, console);
-                result = new Trainer(engines, graph, mnist.Train, mnist.Test, options, observer).Run();
+                result = new Trainer(engines, graph, data.Train, data.Test, options, observer).Run();
             });
         return result!;
     }

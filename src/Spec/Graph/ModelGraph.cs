@@ -17,6 +17,12 @@ public sealed record ModelGraph(
     TrainSpec Train,
     string SourcePath)
 {
+    /// <summary>
+    /// Where the data comes from (<c>train.dataset</c>). Not part of <see cref="Fingerprint"/>: the data's location may
+    /// change between a run and its resume; its shapes and classes are checked against the graph whenever it is read.
+    /// </summary>
+    public DataSourceSpec Data { get; init; } = MnistSourceSpec.Instance;
+
     public Shape OutputShape => Layers.Count > 0 ? Layers[^1].OutputShape : Input.Shape;
     public int NumClasses => (int)OutputShape.Size;
 

@@ -39,6 +39,8 @@ internal static partial class GraphBuilder
         else train = TrainBuilder.Build(trainNode, diags);
 
         var dataset = train?.Dataset;
+        // Data from files (idx): its shape and classes are compared with the network when it is read, not here.
+        bool fromFiles = train?.Source is not null and not MnistSourceSpec;
         var input = ReadInput(top, diags, dataset);
         var labels = ReadLabels(top, diags, dataset);
 
@@ -46,12 +48,45 @@ internal static partial class GraphBuilder
         if (top.Node("layers") is not { } layersNode) top.Missing("layers", "a list of layers");
         else layers = LayerBuilder.Build(layersNode, input?.Shape, dataset, diags);
 
-        if (diags.Count > before || name is null || input is null || labels is null || layers is null || train?.Spec is null)
+        var source = train?.Source;
+        if (source is ImageFolderSourceSpec images)
+        {
+            // No labels in the spec: the class folders' names become them when the data is read.
+            if (top.Node("labels") is null) source = images = images with { LabelsFromFolders = true };
+            if (input is not null && images.Height is { } h && images.Width is { } w)
+            {
+                var shape = input.Shape;
+                int c = images.Channels;
+                bool fits = shape.Rank == 3 ? shape[0] == c && shape[1] == h && shape[2] == w : shape[0] == c * h * w;
+                if (!fits)
+                {
+                    diags.Add(top.Node("input")!, null, $"input.shape {shape} does not fit the images: {(c == 1 ? "gray" : "rgb")} pictures resized to {h}x{w}",
+                        $"[{c}, {h}, {w}] (or [{c * h * w}] for an MLP)", shape.ToString());
+                }
+            }
+        }
+
+        if (fromFiles && layers is { Count: > 0 } && layers[^1].OutputShape.Rank == 1 && diags.Count == before)
+        {
+            int classes = layers[^1].OutputShape[0];
+            if (labels is null)
+            {
+                // No labels: the classes are 0..N-1 for the N outputs (the data's labels must fit, checked when it is read).
+                labels = [.. Enumerable.Range(0, classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+            }
+            else if (labels.Count != classes)
+            {
+                diags.Add(top.Node("labels")!, null, $"labels has {labels.Count} names but the last layer has {classes} units", $"{classes} labels",
+                    $"{labels.Count}", "give one label per class (the data's label i is labels[i]), or leave labels out");
+            }
+        }
+
+        if (diags.Count > before || name is null || input is null || labels is null || layers is null || train?.Spec is null || source is null)
         {
             return null;
         }
 
-        return new ModelGraph(name, description, dialect, input, labels, layers, train.Spec, diags.File);
+        return new ModelGraph(name, description, dialect, input, labels, layers, train.Spec, diags.File) { Data = source };
     }
 
     /// <summary>Reads a name key (model or layer): letters, digits, '_', '.', '-'; at most 128 characters.</summary>

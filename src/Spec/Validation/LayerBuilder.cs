@@ -50,6 +50,12 @@ internal static class LayerBuilder
 
         bool allInferred = nodes.Count == configs.Count;
         if (allInferred && dataset is not null) CheckOutput(configs[^1]!, nodes[^1], dataset, diags);
+        else if (allInferred && nodes[^1].OutputShape.Rank != 1)
+        {
+            // Data read from files: the class count is compared with the data when it is read; the output must be flat now.
+            diags.Add(configs[^1]!.Item, configs[^1]!.Label, "the network's output must be flat", "[classes]", nodes[^1].OutputShape.ToString(),
+                "add a flatten layer and '- dense: {units: CLASSES, activation: softmax}'");
+        }
         else if (dataset is not null && configs[^1] is { Complete: true, Config: DenseConfig lastDense } last && lastDense.Units != dataset.NumClasses)
         {
             // The chain broke earlier, but a final dense layer's size does not depend on its input: still report it.

@@ -6,7 +6,13 @@ namespace NetForge.Spec.Validation;
 /// <summary>Reads the <c>train:</c> block: dataset, loss, optimizer (keras2 defaults), schedule, callbacks.</summary>
 internal static class TrainBuilder
 {
-    public sealed record Result(TrainSpec? Spec, DatasetInfo? Dataset);
+    /// <param name="Spec">The train block, or null when it has errors.</param>
+    /// <param name="Dataset">The named dataset (<c>mnist</c>) whose shape and classes are known without reading it, else null.</param>
+    /// <param name="Source">Where the data comes from; null when <c>dataset</c> is missing or invalid.</param>
+    public sealed record Result(TrainSpec? Spec, DatasetInfo? Dataset, DataSourceSpec? Source);
+
+    /// <summary>The forms of <c>train.dataset</c> besides a dataset name.</summary>
+    public static readonly string[] SourceKinds = ["idx", "images"];
 
     public static readonly string[] Keys =
         ["dataset", "loss", "optimizer", "batch_size", "epochs", "validation_split", "seed", "metrics", "schedule", "callbacks", "clip_norm"];
@@ -35,14 +41,15 @@ internal static class TrainBuilder
         if (node is not YMap map)
         {
             diags.Add(node, null, "train has the wrong type", "a mapping with dataset, optimizer, ...", Values.Got(node));
-            return new(null, null);
+            return new(null, null, null);
         }
 
         int before = diags.Count;
         var r = new MapReader(map, diags, null, "train.", Keys);
         DatasetInfo? dataset = null;
-        if (r.Node("dataset") is null) r.Missing("dataset", "one of " + string.Join(", ", Datasets.Names));
-        else if (r.Choice("dataset", null, Datasets.Names) is { } ds) dataset = Datasets.Get(ds);
+        DataSourceSpec? source = null;
+        if (r.Node("dataset") is not { } datasetNode) r.Missing("dataset", "one of " + string.Join(", ", Datasets.Names) + ", or {idx: FOLDER}");
+        else (dataset, source) = Dataset(datasetNode, diags);
 
         r.Choice("loss", Registry.Losses[0], Registry.Losses);
         var optimizer = r.Node("optimizer") is { } on ? Optimizer(on, diags) : CreateOptimizer(Registry.Optimizers.First(o => o.Name == DefaultOptimizer), null, diags);
@@ -55,9 +62,113 @@ internal static class TrainBuilder
         var callbacks = r.Node("callbacks") is { } cn ? Callbacks(cn, diags, split) : CallbacksSpec.Default;
         double? clip = r.Node("clip_norm") is YScalar { IsNull: true } || !r.Has("clip_norm") ? null : r.Double("clip_norm", 1.0, Range.Positive);
 
-        if (diags.Count > before || optimizer is null || callbacks is null || metrics is null) return new(null, dataset);
-        var spec = new TrainSpec(dataset!.Name, LossKind.CategoricalCrossentropy, optimizer, batch, epochs, split, seed, metrics, schedule, callbacks, clip);
-        return new(spec, dataset);
+        if (diags.Count > before || optimizer is null || callbacks is null || metrics is null || source is null) return new(null, dataset, source);
+        var spec = new TrainSpec(source.Kind, LossKind.CategoricalCrossentropy, optimizer, batch, epochs, split, seed, metrics, schedule, callbacks, clip);
+        return new(spec, dataset, source);
+    }
+
+    /// <summary><c>mnist</c>, <c>{idx: FOLDER}</c> or <c>{idx: {train_images: F, train_labels: F, test_images: F, test_labels: F}}</c>.</summary>
+    private static (DatasetInfo?, DataSourceSpec?) Dataset(YNode node, DiagnosticBag diags)
+    {
+        var location = diags.At(node);
+        if (node is YScalar)
+        {
+            if (Values.Choice(node, diags, null, "train.dataset", Datasets.Names) is not { } name) return (null, null);
+            return (Datasets.Get(name), MnistSourceSpec.Instance with { Location = location });
+        }
+
+        if (node is not YMap { Entries.Count: 1 } map)
+        {
+            diags.Add(node, null, "train.dataset has the wrong form", $"a dataset name ({string.Join(", ", Datasets.Names)}) or {{idx: FOLDER}}",
+                node is YMap m ? $"a mapping with {m.Entries.Count} keys" : Values.Got(node));
+            return (null, null);
+        }
+
+        var (key, value) = (map.Entries[0].Key, map.Entries[0].Value);
+        if (!SourceKinds.Contains(key.Value))
+        {
+            diags.Add(key, null, $"unknown data source '{(key.Value.Length > 40 ? key.Value[..40] + "..." : key.Value)}'",
+                "one of " + string.Join(", ", SourceKinds), null, Suggest.Hint(key.Value, [.. SourceKinds, .. Datasets.Names]));
+            return (null, null);
+        }
+
+        string baseDir = SpecDirectory(diags.File);
+        if (key.Value == "images") return (null, Images(value, baseDir, location, diags));
+        if (value is YScalar { IsNull: false } folder)
+        {
+            if (folder.Value.Length == 0) diags.Add(value, null, "train.dataset.idx is empty", "a folder holding the four IDX files");
+            return folder.Value.Length == 0 ? (null, null) : (null, new IdxSourceSpec(Resolve(baseDir, folder.Value), null, null, null, null) { Location = location });
+        }
+
+        if (value is not YMap files)
+        {
+            diags.Add(value, null, "train.dataset.idx has the wrong type", "a folder, or a mapping with " + string.Join(", ", IdxSourceSpec.FileKeys), Values.Got(value));
+            return (null, null);
+        }
+
+        int before = diags.Count;
+        var r = new MapReader(files, diags, null, "train.dataset.idx.", IdxSourceSpec.FileKeys);
+        var paths = new string?[IdxSourceSpec.FileKeys.Length];
+        for (int i = 0; i < paths.Length; i++)
+        {
+            string k = IdxSourceSpec.FileKeys[i];
+            if (r.Node(k) is null) r.Missing(k, "an IDX file (raw or .gz)", "give all four: " + string.Join(", ", IdxSourceSpec.FileKeys));
+            else if (r.Text(k, null) is { Length: > 0 } p) paths[i] = Resolve(baseDir, p);
+            else if (diags.Count == before) diags.Add(r.Node(k)!, null, $"train.dataset.idx.{k} is empty", "an IDX file (raw or .gz)");
+        }
+
+        if (diags.Count > before || paths.Any(p => p is null)) return (null, null);
+        return (null, new IdxSourceSpec(null, paths[0], paths[1], paths[2], paths[3]) { Location = location });
+    }
+
+    /// <summary><c>{images: {train: FOLDER, test: FOLDER | test_split: F, color: gray | rgb, size: [H, W], skip_bad_files: B}}</c>.</summary>
+    private static ImageFolderSourceSpec? Images(YNode value, string baseDir, SourceLocation location, DiagnosticBag diags)
+    {
+        if (value is not YMap map)
+        {
+            diags.Add(value, null, "train.dataset.images has the wrong type", "a mapping with train (a folder of class folders) and test or test_split",
+                Values.Got(value), "write 'dataset: {images: {train: photos/train, test: photos/test}}'");
+            return null;
+        }
+
+        int before = diags.Count;
+        var r = new MapReader(map, diags, null, "train.dataset.images.", ImageFolderSourceSpec.Keys);
+        string? train = null, test = null;
+        if (r.Node("train") is null) r.Missing("train", "a folder with one sub-folder per class");
+        else if (r.Text("train", null) is { Length: > 0 } t) train = Resolve(baseDir, t);
+        else if (diags.Count == before) diags.Add(r.Node("train")!, null, "train.dataset.images.train is empty", "a folder with one sub-folder per class");
+        if (r.Has("test") && r.Text("test", null) is { Length: > 0 } te) test = Resolve(baseDir, te);
+        double split = r.Double("test_split", 0.0, Range.Unit);
+        if (r.Has("test") && r.Has("test_split"))
+            diags.Add(r.Node("test_split")!, null, "train.dataset.images has both test and test_split", "one of them", null, "a test folder, or the fraction of train to hold out");
+        else if (!r.Has("test") && split <= 0 && diags.Count == before)
+            r.Missing("test", "a test folder with the same class folders, or test_split: 0.2", "the test set evaluates the trained network: give test: FOLDER or test_split: FRACTION");
+        var color = r.Choice("color", "rgb", ["gray", "rgb"]) == "gray" ? ColorMode.Gray : ColorMode.Rgb;
+        var size = r.Pair("size", null, 1, 16384);
+        bool skip = r.Bool("skip_bad_files", false);
+        if (diags.Count > before || train is null) return null;
+        return new ImageFolderSourceSpec(train, test, test is null ? split : 0.0, color, size?.H, size?.W, skip, LabelsFromFolders: false) { Location = location };
+    }
+
+    /// <summary>The folder relative data paths are resolved against: the spec file's own (the current folder for a spec without a file).</summary>
+    private static string SpecDirectory(string file)
+    {
+        try
+        {
+            string? dir = string.IsNullOrEmpty(file) ? null : Path.GetDirectoryName(Path.GetFullPath(file));
+            return string.IsNullOrEmpty(dir) ? Directory.GetCurrentDirectory() : dir;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return Directory.GetCurrentDirectory();
+        }
+    }
+
+    private static string Resolve(string baseDir, string path)
+    {
+        if (path.StartsWith("~/", StringComparison.Ordinal))
+            path = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..]);
+        return Path.GetFullPath(path, baseDir);
     }
 
     /// <summary>A name (<c>adam</c>) or a one-key mapping (<c>{adam: {learning_rate: 0.01}}</c>).</summary>
