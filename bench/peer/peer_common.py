@@ -41,7 +41,14 @@ def mnist_dir():
 
 
 def _read_idx(path, magic, header):
-    raw = np.fromfile(path, dtype=np.uint8)
+    if not os.path.isfile(path) and os.path.isfile(path + ".gz"):
+        path += ".gz"
+    if path.endswith(".gz"):
+        import gzip
+        with gzip.open(path, "rb") as f:
+            raw = np.frombuffer(f.read(), dtype=np.uint8)
+    else:
+        raw = np.fromfile(path, dtype=np.uint8)
     m = int.from_bytes(raw[0:4].tobytes(), "big")
     if m != magic:
         raise ValueError(f"{path}: bad IDX magic {m:#x}, expected {magic:#x}")
@@ -50,12 +57,13 @@ def _read_idx(path, magic, header):
 
 
 def load_mnist(data_dir=None):
-    """Returns (Xtr float32 [60000,1,28,28] in [0,1], ytr int64, Xte, yte).
+    """Returns (Xtr float32 [60000,1,28,28] in [0,1], ytr int64, Xte, yte) from MNIST's cache, or from data_dir: any
+    folder with the four IDX files of 28x28 images, raw or .gz (Fashion-MNIST from Debian's dataset-fashion-mnist).
 
     Pixels are scaled by 1/255 here; NetForge does the same multiply inside the model (input.scale)."""
     data_dir = data_dir or mnist_dir()
     for f in FILES.values():
-        if not os.path.isfile(os.path.join(data_dir, f)):
+        if not os.path.isfile(os.path.join(data_dir, f)) and not os.path.isfile(os.path.join(data_dir, f + ".gz")):
             raise FileNotFoundError(f"{os.path.join(data_dir, f)} not found; run `./netforge data fetch` first")
     out = []
     for split in ("train", "test"):

@@ -47,6 +47,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--json", default=None, help="write the run record here")
     ap.add_argument("--quiet", action="store_true", help="print only the final result")
+    ap.add_argument("--data", default=None, help="a folder with the four IDX files (raw or .gz) instead of MNIST's cache")
     ap.add_argument("--ftz", action="store_true", help="torch.set_flush_denormal(True); not PyTorch's default, so off")
     args = ap.parse_args()
 
@@ -56,7 +57,7 @@ def main():
         torch.set_flush_denormal(True)
     model, spec = build(args.model)
     epochs = args.epochs or spec["epochs"]
-    xtr, ytr, xte, yte = load_mnist()
+    xtr, ytr, xte, yte = load_mnist(args.data)
     if args.limit is not None:
         xtr, ytr = xtr[:args.limit], ytr[:args.limit]
     n_train = split_train(xtr.shape[0], spec["validation_split"])

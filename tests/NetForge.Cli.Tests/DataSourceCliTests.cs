@@ -171,6 +171,11 @@ public class DataSourceCliTests
         Assert.True(parity.ExitCode == 0, parity.ToString());
         var report = Cli.Run("report", run);
         Assert.True(report.ExitCode == 0, report.ToString());
+        // The uint8 variant takes raw [N, 3, H, W] bytes and passes parity too.
+        string u8 = Path.Combine(run, "model_u8.onnx");
+        Assert.True(Cli.Run("export", run, "-o", u8, "--input-dtype", "uint8").ExitCode == 0);
+        var parityU8 = Cli.Run("parity", run, u8);
+        Assert.True(parityU8.ExitCode == 0, parityU8.ToString());
 
         // A JPEG of the test folder (28x28, stretched to 20x20 as in training) gives ONNX Runtime's answer for the set's sample.
         string model = Path.Combine(run, "model.onnx");
