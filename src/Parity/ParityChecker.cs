@@ -217,29 +217,24 @@ public static class ParityChecker
         return weights;
     }
 
-    internal static void RunEngine(Network network, ReadOnlySpan<byte> pixels, int count, Span<float> logits, Span<float> probs)
-    {
-        int inputSize = network.InputSize, classes = network.NumClasses;
-        var buffer = new float[network.MaxBatch * inputSize];
-        for (int start = 0; start < count; start += network.MaxBatch)
-        {
-            int n = Math.Min(network.MaxBatch, count - start);
-            var chunk = pixels.Slice(start * inputSize, n * inputSize);
-            for (int i = 0; i < chunk.Length; i++) buffer[i] = chunk[i];
-            network.Predict(buffer.AsSpan(0, n * inputSize), n, logits.Slice(start * classes, n * classes), probs.Slice(start * classes, n * classes));
-        }
-    }
+    internal static void RunEngine(Network network, ReadOnlySpan<byte> pixels, int count, Span<float> logits, Span<float> probs) =>
+        RunBatches(network.InputSize, network.NumClasses, network.MaxBatch, network.Predict, pixels, count, logits, probs);
 
-    private static void RunEngine(ITrainingEngine engine, ReadOnlySpan<byte> pixels, int count, Span<float> logits, Span<float> probs)
+    private static void RunEngine(ITrainingEngine engine, ReadOnlySpan<byte> pixels, int count, Span<float> logits, Span<float> probs) =>
+        RunBatches(engine.InputSize, engine.NumClasses, engine.MaxBatch, engine.Predict, pixels, count, logits, probs);
+
+    private delegate void BatchPredict(ReadOnlySpan<float> input, int batch, Span<float> logits, Span<float> probabilities);
+
+    /// <summary>Raw pixels → float batches of at most <paramref name="maxBatch"/> → an inference forward into logits and probabilities.</summary>
+    private static void RunBatches(int inputSize, int classes, int maxBatch, BatchPredict predict, ReadOnlySpan<byte> pixels, int count, Span<float> logits, Span<float> probs)
     {
-        int inputSize = engine.InputSize, classes = engine.NumClasses;
-        var buffer = new float[engine.MaxBatch * inputSize];
-        for (int start = 0; start < count; start += engine.MaxBatch)
+        var buffer = new float[maxBatch * inputSize];
+        for (int start = 0; start < count; start += maxBatch)
         {
-            int n = Math.Min(engine.MaxBatch, count - start);
+            int n = Math.Min(maxBatch, count - start);
             var chunk = pixels.Slice(start * inputSize, n * inputSize);
             for (int i = 0; i < chunk.Length; i++) buffer[i] = chunk[i];
-            engine.Predict(buffer.AsSpan(0, n * inputSize), n, logits.Slice(start * classes, n * classes), probs.Slice(start * classes, n * classes));
+            predict(buffer.AsSpan(0, n * inputSize), n, logits.Slice(start * classes, n * classes), probs.Slice(start * classes, n * classes));
         }
     }
 
