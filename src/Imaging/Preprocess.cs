@@ -149,6 +149,27 @@ public static class Preprocess
     }
 
     /// <summary>
+    /// The inverse of <see cref="ToPlanes"/> for opaque pictures: 1 channel-first plane → <see cref="PixelFormat.Gray8"/>,
+    /// 3 (red, green, blue planes) → interleaved <see cref="PixelFormat.Rgb8"/>; width × height each.
+    /// </summary>
+    public static Image FromPlanes(ReadOnlySpan<byte> planes, int channels, int width, int height)
+    {
+        int n = width * height;
+        if (planes.Length != channels * n) throw new ArgumentException($"expected {channels} planes of {width}x{height}, got {planes.Length} bytes", nameof(planes));
+        if (channels == 1) return new Image(width, height, PixelFormat.Gray8, planes.ToArray());
+        if (channels != 3) throw new ArgumentOutOfRangeException(nameof(channels), channels, "expected 1 (gray) or 3 (RGB)");
+        var rgb = new byte[3 * n];
+        for (int i = 0; i < n; i++)
+        {
+            rgb[3 * i] = planes[i];
+            rgb[(3 * i) + 1] = planes[n + i];
+            rgb[(3 * i) + 2] = planes[(2 * n) + i];
+        }
+
+        return new Image(width, height, PixelFormat.Rgb8, rgb);
+    }
+
+    /// <summary>
     /// <see cref="Resize"/> on each of <paramref name="channels"/> planes of width × height bytes (channels-first), giving
     /// channels planes of newWidth × newHeight.
     /// </summary>

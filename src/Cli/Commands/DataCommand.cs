@@ -52,7 +52,7 @@ internal static class DataCommand
             foreach (string n in names) Directory.CreateDirectory(Path.Combine(folder, name, n));
             for (int i = 0; i < count; i++)
             {
-                var image = RunPicture(set, i);
+                var image = Preprocess.FromPlanes(set.Image(i), set.Channels, set.Cols, set.Rows);
                 byte[] bytes = format == "png" ? Png.Encode(image) : Jpeg.Encode(image, 95);
                 File.WriteAllBytes(Path.Combine(folder, name, names[set.Labels[i]], $"{i:D6}.{extension}"), bytes);
                 written++;
@@ -71,15 +71,7 @@ internal static class DataCommand
         return name.Length == 0 ? "_" : name;
     }
 
-    private static Image RunPicture(ImageSet set, int index)
-    {
-        var planes = set.Image(index);
-        if (set.Channels == 1) return new Image(set.Cols, set.Rows, PixelFormat.Gray8, planes.ToArray());
-        int n = set.Rows * set.Cols;
-        var rgb = new byte[3 * n];
-        for (int i = 0; i < n; i++) (rgb[3 * i], rgb[(3 * i) + 1], rgb[(3 * i) + 2]) = (planes[i], planes[n + i], planes[(2 * n) + i]);
-        return new Image(set.Cols, set.Rows, PixelFormat.Rgb8, rgb);
-    }
+
 
     internal static int Inspect(CliContext context, string specPath, string? dataDir)
     {

@@ -157,25 +157,7 @@ public static class RunReport
     /// <summary>A test image as a PNG data URI, gray or RGB as the model saw it (MNIST's own look: white digit on black).</summary>
     internal static string Thumbnail(ImageSet set, int index)
     {
-        var planes = set.Image(index);
-        Image image;
-        if (set.Channels == 3)
-        {
-            int n = set.Rows * set.Cols;
-            var rgb = new byte[3 * n];
-            for (int i = 0; i < n; i++)
-            {
-                rgb[3 * i] = planes[i];
-                rgb[(3 * i) + 1] = planes[n + i];
-                rgb[(3 * i) + 2] = planes[(2 * n) + i];
-            }
-            image = new Image(set.Cols, set.Rows, PixelFormat.Rgb8, rgb);
-        }
-        else
-        {
-            image = new Image(set.Cols, set.Rows, PixelFormat.Gray8, planes.ToArray());
-        }
-
+        var image = Preprocess.FromPlanes(set.Image(index), set.Channels, set.Cols, set.Rows);
         return "data:image/png;base64," + System.Convert.ToBase64String(Png.Encode(image));
     }
 
