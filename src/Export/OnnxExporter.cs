@@ -29,7 +29,7 @@ public static class OnnxExporter
 
     /// <summary>Metadata keys the exporter writes itself; <see cref="ExportOptions.Metadata"/> may not reuse them.</summary>
     public static readonly IReadOnlyList<string> BuiltInMetadataKeys =
-        ["labels", "spec", "spec_sha256", "netforge_version", "input_scale"];
+        ["labels", "spec", "spec_sha256", "netforge_version", "input_scale", "input_normalization", "input_features", "label_column"];
 
     /// <summary>The NetForge version (informational version without a source-revision suffix).</summary>
     public static string NetForgeVersion { get; } = ReadVersion();
@@ -51,6 +51,10 @@ public static class OnnxExporter
         int irVersion = CheckOptions(options);
         CheckWeights(graph, weights);
         if (graph.Layers.Count == 0) throw new ExportException($"model '{graph.Name}' has no layers to export");
+        if (options.InputDType == InputDType.UInt8 && graph.Data is CsvSourceSpec)
+            throw new ExportException($"model '{graph.Name}' reads a CSV table: its input is float feature values, not 0-255 pixels; export it as float32");
+        if (graph.Input.Normalize is { IsAuto: true })
+            throw new ExportException($"model '{graph.Name}' has 'normalize: auto' without values: bind it to its training data first (DataSources.Bind), as training does");
 
         var graphProto = new GraphProto { Name = graph.Name };
         if (graph.SourcePath.Length > 0) graphProto.DocString = $"NetForge export of {graph.SourcePath}";
@@ -154,14 +158,19 @@ public static class OnnxExporter
         }
     }
 
-    /// <summary>Declares <c>input</c> and emits Cast (uint8) and Mul(scale) (scale ≠ 1); returns the value the first layer reads.</summary>
+    /// <summary>
+    /// Declares <c>input</c> and emits Cast (uint8), Mul(scale) (scale ≠ 1) and Sub(mean), Div(std) (input.normalize:
+    /// [C, 1, 1] or [F] initializers broadcast per channel or feature); returns the value the first layer reads.
+    /// </summary>
     private static string EmitInput(OnnxGraphBuilder builder, ModelGraph graph, InputDType dtype)
     {
         var shape = graph.Input.Shape;
         string doc = graph.Input.Location.IsKnown ? $"input ({graph.Input.Location})" : "input";
         var elemType = dtype == InputDType.UInt8 ? TensorProto.Types.DataType.Uint8 : TensorProto.Types.DataType.Float;
         var input = OnnxGraphBuilder.ValueInfo(InputName, shape, elemType);
-        input.DocString = "raw pixel values 0–255" + (graph.Input.Scale != 1.0 ? $"; the graph multiplies them by {Format(graph.Input.Scale)}" : "");
+        input.DocString = (graph.Data is CsvSourceSpec ? "raw feature values" : "raw pixel values 0–255")
+            + (graph.Input.Scale != 1.0 ? $"; the graph multiplies them by {Format(graph.Input.Scale)}" : "")
+            + (graph.Input.Normalize is not null ? "; then normalises them: (x - input.mean) / input.std" : "");
         builder.Graph.Input.Add(input);
 
         string current = InputName;
@@ -176,6 +185,18 @@ public static class OnnxExporter
             builder.Initializer("input.scale", new Shape(), [(float)graph.Input.Scale]);
             builder.Node("Mul", "input/Mul", doc, [current, "input.scale"], "input.scaled");
             current = "input.scaled";
+            builder.Value(current, shape);
+        }
+        if (graph.Input.Normalize is { } norm)
+        {
+            var (mean, std) = norm.PerGroup(graph.Input.NormalizationGroups);
+            var groupShape = shape.Rank == 3 ? new Shape(mean.Length, 1, 1) : new Shape(mean.Length);
+            builder.Initializer("input.mean", groupShape, mean);
+            builder.Initializer("input.std", groupShape, std);
+            builder.Node("Sub", "input/Sub", doc, [current, "input.mean"], "input.centred");
+            builder.Value("input.centred", shape);
+            builder.Node("Div", "input/Div", doc, ["input.centred", "input.std"], "input.normalized");
+            current = "input.normalized";
             builder.Value(current, shape);
         }
         return current;
@@ -205,6 +226,16 @@ public static class OnnxExporter
         Add("spec_sha256", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(spec))));
         Add("netforge_version", NetForgeVersion);
         Add("input_scale", Format(graph.Input.Scale));
+        if (graph.Input.Normalize is { } norm)
+        {
+            var (mean, std) = norm.PerGroup(graph.Input.NormalizationGroups);
+            Add("input_normalization", JsonSerializer.Serialize(new { per = graph.Input.Shape.Rank == 3 ? "channel" : "feature", mean, std }));
+        }
+        if (graph.Data is CsvSourceSpec { Features: { } features } csv)
+        {
+            Add("input_features", JsonSerializer.Serialize(features));
+            Add("label_column", csv.Label);
+        }
         foreach (var (key, value) in options.Metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal)) Add(key, value);
 
         void Add(string key, string value) => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });

@@ -55,7 +55,15 @@ public static class Certificates
     /// must match; the engine is rebuilt from the spec and initializers inside the model, its weights hash must
     /// match, and parity is measured again on the given samples at the certified batch sizes.
     /// </summary>
-    public static VerificationResult Verify(string modelPath, ReadOnlySpan<byte> pixels, int count, string dataDescription, ParityOptions? options = null)
+    public static VerificationResult Verify(string modelPath, ReadOnlySpan<byte> pixels, int count, string dataDescription, ParityOptions? options = null) =>
+        Verify<byte>(modelPath, pixels, count, dataDescription, options);
+
+    /// <summary><see cref="Verify(string, ReadOnlySpan{byte}, int, string, ParityOptions?)"/> on float samples (CSV feature values).</summary>
+    public static VerificationResult Verify(string modelPath, ReadOnlySpan<float> samples, int count, string dataDescription, ParityOptions? options = null) =>
+        Verify<float>(modelPath, samples, count, dataDescription, options);
+
+    private static VerificationResult Verify<T>(string modelPath, ReadOnlySpan<T> pixels, int count, string dataDescription, ParityOptions? options)
+        where T : unmanaged
     {
         byte[] bytes = ReadModelFile(modelPath);
         ModelProto model = ParityChecker.ParseModel(bytes);
@@ -76,7 +84,9 @@ public static class Certificates
             BatchSizes = stored.Batches.Select(b => b.BatchSize).ToArray(),
             ProbabilityTolerance = stored.Tolerance,
         };
-        ParityCertificate again = ParityChecker.Check(network, bytes, model, pixels, count, dataDescription, remeasure, weightsHash, modelHash);
+        ParityCertificate again = typeof(T) == typeof(byte)
+            ? ParityChecker.Check(network, bytes, model, MemoryMarshal.Cast<T, byte>(pixels), count, dataDescription, remeasure, weightsHash, modelHash)
+            : ParityChecker.Check(network, bytes, model, MemoryMarshal.Cast<T, float>(pixels), count, dataDescription, remeasure, weightsHash, modelHash);
         if (!again.Passed)
             problems.Add($"parity fails now: max abs diff {again.MaxAbsDiffProbabilities:G3} (tolerance {again.Tolerance:G3}), {again.ArgmaxDisagreements} argmax disagreements");
         if (!stored.Passed)

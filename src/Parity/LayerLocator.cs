@@ -25,7 +25,13 @@ public static class LayerLocator
     public const double RelativeTolerance = 1e-4;
 
     /// <summary>Every layer's difference on the first <paramref name="count"/> samples (at most the network's batch).</summary>
-    public static IReadOnlyList<LayerDifference> Compare(Network network, ReadOnlySpan<byte> pixels, int count)
+    public static IReadOnlyList<LayerDifference> Compare(Network network, ReadOnlySpan<byte> pixels, int count) => Compare<byte>(network, pixels, count);
+
+    /// <summary><see cref="Compare(Network, ReadOnlySpan{byte}, int)"/> on float samples (CSV feature values).</summary>
+    public static IReadOnlyList<LayerDifference> Compare(Network network, ReadOnlySpan<float> samples, int count) => Compare<float>(network, samples, count);
+
+    private static IReadOnlyList<LayerDifference> Compare<T>(Network network, ReadOnlySpan<T> pixels, int count)
+        where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(network);
         count = Math.Min(count, network.MaxBatch);
@@ -33,7 +39,7 @@ public static class LayerLocator
         int inputSize = network.InputSize, classes = network.NumClasses;
 
         var input = new float[count * inputSize];
-        for (int i = 0; i < input.Length; i++) input[i] = pixels[i];
+        ParityChecker.ToFloats(pixels[..input.Length], input);
         var logits = new float[count * classes];
         var probs = new float[count * classes];
         network.Predict(input, count, logits, probs);
@@ -68,6 +74,11 @@ public static class LayerLocator
     }
 
     /// <summary>The first diverging layer, or null when every layer agrees.</summary>
-    public static LayerDifference? FirstDivergent(Network network, ReadOnlySpan<byte> pixels, int count) =>
-        Compare(network, pixels, count).FirstOrDefault(d => d.MaxAbsDiff > RelativeTolerance * Math.Max(1.0, d.MaxAbs));
+    public static LayerDifference? FirstDivergent(Network network, ReadOnlySpan<byte> pixels, int count) => First(Compare(network, pixels, count));
+
+    /// <summary><see cref="FirstDivergent(Network, ReadOnlySpan{byte}, int)"/> on float samples.</summary>
+    public static LayerDifference? FirstDivergent(Network network, ReadOnlySpan<float> samples, int count) => First(Compare(network, samples, count));
+
+    private static LayerDifference? First(IReadOnlyList<LayerDifference> differences) =>
+        differences.FirstOrDefault(d => d.MaxAbsDiff > RelativeTolerance * Math.Max(1.0, d.MaxAbs));
 }

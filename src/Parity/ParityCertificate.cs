@@ -38,6 +38,8 @@ public sealed record ParityCertificate
     [JsonPropertyName("netforge_version")] public required string NetForgeVersion { get; init; }
     [JsonPropertyName("samples")] public required int Samples { get; init; }
     [JsonPropertyName("data")] public required string Data { get; init; }
+    /// <summary>What the model does to its raw input before the first layer, e.g. <c>x·0.00392; (x − mean) / std per feature, mean [..], std [..]</c>; inside the certified graph.</summary>
+    [JsonPropertyName("preprocessing")] public string Preprocessing { get; init; } = "";
     [JsonPropertyName("batch_sizes")] public required IReadOnlyList<BatchParity> Batches { get; init; }
     [JsonPropertyName("max_abs_diff_probabilities")] public required double MaxAbsDiffProbabilities { get; init; }
     [JsonPropertyName("max_rel_diff_probabilities")] public required double MaxRelDiffProbabilities { get; init; }

@@ -29,19 +29,28 @@ public static class ParityChecker
         Check(network, onnxModel, ParseModel(onnxModel ?? throw new ArgumentNullException(nameof(onnxModel))), pixels, count, dataDescription, options);
 
     /// <summary>
+    /// <see cref="Check(Network, byte[], ReadOnlySpan{byte}, int, string, ParityOptions?)"/> on float samples: raw values
+    /// as the model's input takes them (CSV feature values; pixels as 0–255 floats for a float32 model).
+    /// </summary>
+    public static ParityCertificate Check(
+        Network network, byte[] onnxModel, ReadOnlySpan<float> samples, int count, string dataDescription, ParityOptions? options = null) =>
+        Check(network, onnxModel, ParseModel(onnxModel ?? throw new ArgumentNullException(nameof(onnxModel))), samples, count, dataDescription, options);
+
+    /// <summary>
     /// <see cref="Check(Network, byte[], ReadOnlySpan{byte}, int, string, ParityOptions?)"/> for a model the caller has parsed
     /// already (<paramref name="proto"/> is <paramref name="onnxModel"/> parsed), with the hashes it has computed already:
     /// the model is parsed once and the weights and model hashed once per command.
     /// </summary>
     public static ParityCertificate Check(
         Network network, byte[] onnxModel, ModelProto proto, ReadOnlySpan<byte> pixels, int count, string dataDescription, ParityOptions? options = null,
-        string? weightsSha256 = null, string? modelSha256 = null)
-    {
-        ArgumentNullException.ThrowIfNull(network);
-        var reference = new Reference(NetForgeEngine.EngineName, network.Graph.Name, network.InputSize, network.NumClasses,
-            (p, n, l, q) => RunEngine(network, p, n, l, q), () => WeightsSha256(network));
-        return Check(reference, onnxModel, proto, pixels, count, dataDescription, options, weightsSha256, modelSha256);
-    }
+        string? weightsSha256 = null, string? modelSha256 = null) =>
+        Check(Of(network), onnxModel, proto, pixels, count, dataDescription, options, weightsSha256, modelSha256);
+
+    /// <inheritdoc cref="Check(Network, byte[], ModelProto, ReadOnlySpan{byte}, int, string, ParityOptions?, string?, string?)"/>
+    public static ParityCertificate Check(
+        Network network, byte[] onnxModel, ModelProto proto, ReadOnlySpan<float> samples, int count, string dataDescription, ParityOptions? options = null,
+        string? weightsSha256 = null, string? modelSha256 = null) =>
+        Check(Of(network), onnxModel, proto, samples, count, dataDescription, options, weightsSha256, modelSha256);
 
     /// <summary>
     /// <see cref="Check(Network, byte[], ModelProto, ReadOnlySpan{byte}, int, string, ParityOptions?, string?, string?)"/>
@@ -50,21 +59,34 @@ public static class ParityChecker
     /// </summary>
     public static ParityCertificate Check(
         ITrainingEngine engine, byte[] onnxModel, ModelProto proto, ReadOnlySpan<byte> pixels, int count, string dataDescription, ParityOptions? options = null,
-        string? weightsSha256 = null, string? modelSha256 = null)
+        string? weightsSha256 = null, string? modelSha256 = null) =>
+        Check(Of(engine), onnxModel, proto, pixels, count, dataDescription, options, weightsSha256, modelSha256);
+
+    /// <inheritdoc cref="Check(ITrainingEngine, byte[], ModelProto, ReadOnlySpan{byte}, int, string, ParityOptions?, string?, string?)"/>
+    public static ParityCertificate Check(
+        ITrainingEngine engine, byte[] onnxModel, ModelProto proto, ReadOnlySpan<float> samples, int count, string dataDescription, ParityOptions? options = null,
+        string? weightsSha256 = null, string? modelSha256 = null) =>
+        Check(Of(engine), onnxModel, proto, samples, count, dataDescription, options, weightsSha256, modelSha256);
+
+    private static Reference Of(Network network)
     {
-        ArgumentNullException.ThrowIfNull(engine);
-        var reference = new Reference(engine.Name, engine.Graph.Name, engine.InputSize, engine.NumClasses,
-            (p, n, l, q) => RunEngine(engine, p, n, l, q), () => WeightsSha256(engine));
-        return Check(reference, onnxModel, proto, pixels, count, dataDescription, options, weightsSha256, modelSha256);
+        ArgumentNullException.ThrowIfNull(network);
+        return new Reference(NetForgeEngine.EngineName, network.Graph.Name, network.InputSize, network.NumClasses, network.MaxBatch,
+            network.Predict, () => WeightsSha256(network));
     }
 
-    private delegate void Forward(ReadOnlySpan<byte> pixels, int count, Span<float> logits, Span<float> probabilities);
+    private static Reference Of(ITrainingEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return new Reference(engine.Name, engine.Graph.Name, engine.InputSize, engine.NumClasses, engine.MaxBatch, engine.Predict, () => WeightsSha256(engine));
+    }
 
-    private sealed record Reference(string Engine, string ModelName, int InputSize, int Classes, Forward Run, Func<string> WeightsSha256);
+    private sealed record Reference(string Engine, string ModelName, int InputSize, int Classes, int MaxBatch, BatchPredict Predict, Func<string> WeightsSha256);
 
-    private static ParityCertificate Check(
-        Reference reference, byte[] onnxModel, ModelProto proto, ReadOnlySpan<byte> pixels, int count, string dataDescription, ParityOptions? options,
+    private static ParityCertificate Check<T>(
+        Reference reference, byte[] onnxModel, ModelProto proto, ReadOnlySpan<T> pixels, int count, string dataDescription, ParityOptions? options,
         string? weightsSha256, string? modelSha256)
+        where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(onnxModel);
         ArgumentNullException.ThrowIfNull(proto);
@@ -79,7 +101,7 @@ public static class ParityChecker
 
         var engineLogits = new float[count * classes];
         var engineProbs = new float[count * classes];
-        reference.Run(pixels, count, engineLogits, engineProbs);
+        RunBatches(reference.InputSize, reference.Classes, reference.MaxBatch, reference.Predict, pixels, count, engineLogits, engineProbs);
 
         using NetForgeModel model = OpenModel(onnxModel, options.OrtThreads);
         ModelContract contract = model.Contract;
@@ -104,7 +126,9 @@ public static class ParityChecker
             {
                 int n = Math.Min(batchSize, count - start);
                 // Raw 0-255 bytes: NetForgeModel feeds them as they are to a uint8 model, as float32 to a float one.
-                model.Predict(pixels.Slice(start * inputSize, n * inputSize), n, probs.AsSpan(0, n * classes), logits.AsSpan(0, n * classes));
+                var chunk = pixels.Slice(start * inputSize, n * inputSize);
+                if (typeof(T) == typeof(byte)) model.Predict(MemoryMarshal.Cast<T, byte>(chunk), n, probs.AsSpan(0, n * classes), logits.AsSpan(0, n * classes));
+                else model.Predict(MemoryMarshal.Cast<T, float>(chunk), n, probs.AsSpan(0, n * classes), logits.AsSpan(0, n * classes));
                 for (int s = 0; s < n; s++)
                 {
                     int sample = start + s;
@@ -175,6 +199,7 @@ public static class ParityChecker
             NetForgeVersion = OnnxExporter.NetForgeVersion,
             Samples = count,
             Data = dataDescription,
+            Preprocessing = Preprocessing(proto),
             Batches = batches,
             MaxAbsDiffProbabilities = maxAbsP,
             MaxRelDiffProbabilities = maxRelP,
@@ -217,25 +242,29 @@ public static class ParityChecker
         return weights;
     }
 
-    internal static void RunEngine(Network network, ReadOnlySpan<byte> pixels, int count, Span<float> logits, Span<float> probs) =>
-        RunBatches(network.InputSize, network.NumClasses, network.MaxBatch, network.Predict, pixels, count, logits, probs);
+    internal delegate void BatchPredict(ReadOnlySpan<float> input, int batch, Span<float> logits, Span<float> probabilities);
 
-    private static void RunEngine(ITrainingEngine engine, ReadOnlySpan<byte> pixels, int count, Span<float> logits, Span<float> probs) =>
-        RunBatches(engine.InputSize, engine.NumClasses, engine.MaxBatch, engine.Predict, pixels, count, logits, probs);
-
-    private delegate void BatchPredict(ReadOnlySpan<float> input, int batch, Span<float> logits, Span<float> probabilities);
-
-    /// <summary>Raw pixels → float batches of at most <paramref name="maxBatch"/> → an inference forward into logits and probabilities.</summary>
-    private static void RunBatches(int inputSize, int classes, int maxBatch, BatchPredict predict, ReadOnlySpan<byte> pixels, int count, Span<float> logits, Span<float> probs)
+    /// <summary>Raw samples (bytes or floats) → float batches of at most <paramref name="maxBatch"/> → an inference forward into logits and probabilities.</summary>
+    internal static void RunBatches<T>(int inputSize, int classes, int maxBatch, BatchPredict predict, ReadOnlySpan<T> samples, int count, Span<float> logits, Span<float> probs)
+        where T : unmanaged
     {
         var buffer = new float[maxBatch * inputSize];
         for (int start = 0; start < count; start += maxBatch)
         {
             int n = Math.Min(maxBatch, count - start);
-            var chunk = pixels.Slice(start * inputSize, n * inputSize);
-            for (int i = 0; i < chunk.Length; i++) buffer[i] = chunk[i];
+            var chunk = samples.Slice(start * inputSize, n * inputSize);
+            ToFloats(chunk, buffer);
             predict(buffer.AsSpan(0, n * inputSize), n, logits.Slice(start * classes, n * classes), probs.Slice(start * classes, n * classes));
         }
+    }
+
+    /// <summary>Bytes (0–255) or floats as floats.</summary>
+    internal static void ToFloats<T>(ReadOnlySpan<T> samples, Span<float> destination)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(byte)) System.Numerics.Tensors.TensorPrimitives.ConvertChecked<byte, float>(MemoryMarshal.Cast<T, byte>(samples), destination);
+        else if (typeof(T) == typeof(float)) MemoryMarshal.Cast<T, float>(samples).CopyTo(destination);
+        else throw new NotSupportedException($"samples of {typeof(T).Name}: bytes or floats only");
     }
 
     /// <summary>Parses serialized ONNX; anything else → <see cref="ParityException"/> ("not an ONNX model").</summary>
@@ -249,6 +278,21 @@ public static class ParityChecker
         {
             throw new ParityException($"not an ONNX model: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>The model's input preprocessing from its metadata: the scale and the normalisation the graph applies.</summary>
+    internal static string Preprocessing(ModelProto model)
+    {
+        var parts = new List<string>();
+        if (Metadata(model, "input_scale") is { } scale && scale != "1") parts.Add($"x·{scale}");
+        if (Metadata(model, "input_normalization") is { } norm)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(norm);
+            var root = json.RootElement;
+            parts.Add($"(x − mean) / std per {root.GetProperty("per").GetString()}, mean {root.GetProperty("mean").GetRawText()}, std {root.GetProperty("std").GetRawText()}");
+        }
+
+        return parts.Count == 0 ? "none" : string.Join("; ", parts);
     }
 
     internal static string? Metadata(ModelProto model, string key) =>

@@ -23,6 +23,11 @@ internal static partial class ResolvedYamlWriter
         sb.Append("input:\n");
         sb.Append("  shape: [").Append(string.Join(", ", g.Input.Shape)).Append("]\n");
         sb.Append("  scale: ").Append(Num(g.Input.Scale)).Append('\n');
+        if (g.Input.Normalize is { } norm)
+        {
+            sb.Append("  normalize: ").Append(norm.IsAuto ? "auto"
+                : "{mean: [" + string.Join(", ", norm.Mean!.Select(v => Num(v))) + "], std: [" + string.Join(", ", norm.Std!.Select(v => Num(v))) + "]}").Append('\n');
+        }
         sb.Append("labels: [").Append(string.Join(", ", g.Labels.Select(Str))).Append("]\n");
         sb.Append("layers:\n");
         foreach (var layer in g.Layers)
@@ -42,6 +47,11 @@ internal static partial class ResolvedYamlWriter
                 + ", color: " + (im.Color == ColorMode.Gray ? "gray" : "rgb")
                 + (im.Height is { } h && im.Width is { } w ? $", size: [{Int(h)}, {Int(w)}]" : "")
                 + ", skip_bad_files: " + Bool(im.SkipBadFiles) + "}}",
+            CsvSourceSpec table => "{csv: {train: " + Str(table.Train)
+                + (table.Test is { } test ? ", test: " + Str(test) : ", test_split: " + Num(table.TestSplit))
+                + ", label: " + Str(table.Label)
+                + (table.Features is { } features ? ", features: [" + string.Join(", ", features.Select(Str)) + "]" : "")
+                + ", skip_bad_rows: " + Bool(table.SkipBadRows) + "}}",
             _ => throw new InvalidOperationException($"no resolved form for data source '{g.Data.Kind}'"),
         }).Append('\n');
         sb.Append("  loss: categorical_crossentropy\n");

@@ -130,7 +130,7 @@ public class DataSourceCliTests
         Assert.True(parity.ExitCode == 0, parity.ToString());
 
         // The first test image (an ankle boot) as a PNG, classified through ONNX Runtime as the model sees it.
-        var test = NetForge.Data.DataSources.Load(NetForge.Spec.SpecCompiler.Load(Cli.Spec("fashion_mlp.yaml"))).Test;
+        var test = NetForge.Data.DataSources.Load(NetForge.Spec.SpecCompiler.Load(Cli.Spec("fashion_mlp.yaml"))).Test as NetForge.Data.ImageSet ?? throw new InvalidOperationException("IDX data reads as images");
         string png = dir.File("boot.png");
         Png.Write(png, new Image(28, 28, PixelFormat.Gray8, test.Image(0).ToArray()));
         using var model = NetForge.Runtime.NetForgeModel.Open(Path.Combine(run, "model.onnx"));

@@ -38,12 +38,12 @@ public class DataSourcesTests
     {
         using var dir = Folder([0, 1, 2, 1, 0, 2], [2, 0]);
         var data = DataSources.Load(Spec(dir));
-        Assert.Equal((6, 2, 12, 12), (data.Train.Count, data.Test.Count, data.Train.Rows, data.Train.Cols));
+        Assert.Equal((6, 2, 12, 12), (data.Train.Count, data.Test.Count, ((ImageSet)data.Train).Rows, ((ImageSet)data.Train).Cols));
         Assert.Equal([0, 1, 2, 1, 0, 2], data.Train.Labels);
         Assert.Equal(dir.File("train-images-idx3-ubyte.gz"), data.Files.TrainImages);
         Assert.Equal(dir.File("t10k-labels-idx1-ubyte"), data.Files.TestLabels);
         Assert.Equal($"IDX set in {dir.Path}", data.Description);
-        Assert.Equal(144, data.Train.Image(1).Length);
+        Assert.Equal(144, ((ImageSet)data.Train).Image(1).Length);
         DataSources.Load(Spec(dir, input: "[144]"));   // an MLP takes the flattened image
     }
 
@@ -124,7 +124,7 @@ public class DataSourcesTests
         Assert.True(Directory.Exists(Debian), $"{Debian} not found: install Debian's dataset-fashion-mnist (.ci/run does)");
         var graph = SpecCompiler.Load(RepoRoot.Combine("specs", "fashion_mlp.yaml"));
         var data = DataSources.Load(graph);
-        Assert.Equal((60_000, 10_000, 28, 28), (data.Train.Count, data.Test.Count, data.Train.Rows, data.Train.Cols));
+        Assert.Equal((60_000, 10_000, 28, 28), (data.Train.Count, data.Test.Count, ((ImageSet)data.Train).Rows, ((ImageSet)data.Train).Cols));
         var summary = DataSources.Summarize(graph, data);
         Assert.All(summary.TrainPerClass, c => Assert.Equal(6_000, c));
         Assert.All(summary.TestPerClass, c => Assert.Equal(1_000, c));

@@ -29,7 +29,7 @@ public class ImageFoldersTests
         using var _ = dir;
         var data = Load(Source(dir.File("train"), dir.File("test")), dir);
         Assert.Equal(PictureFolders.Classes, data.Classes);
-        Assert.Equal((36, 12, 1, 28, 28), (data.Train.Count, data.Test.Count, data.Train.Channels, data.Train.Rows, data.Train.Cols));
+        Assert.Equal((36, 12, 1, 28, 28), (data.Train.Count, data.Test.Count, ((ImageSet)data.Train).Channels, ((ImageSet)data.Train).Rows, ((ImageSet)data.Train).Cols));
         Assert.Equal(12, data.Train.Labels.Count(l => l == 2));
         // Find each written PNG in the (shuffled) training set: lossless, so its pixels are the original's exactly.
         int exact = 0;
@@ -37,7 +37,7 @@ public class ImageFoldersTests
         {
             for (int i = 0; i < data.Train.Count; i++)
             {
-                if (data.Train.Labels[i] == p.Label && data.Train.Image(i).SequenceEqual(p.Gray)) { exact++; break; }
+                if (data.Train.Labels[i] == p.Label && ((ImageSet)data.Train).Image(i).SequenceEqual(p.Gray)) { exact++; break; }
             }
         }
         Assert.Equal(18, exact);
@@ -53,21 +53,21 @@ public class ImageFoldersTests
         var (dir, train, _) = Folders(rgb: true, perClass: 4);
         using var _d = dir;
         var data = Load(Source(dir.File("train"), dir.File("test"), color: ColorMode.Rgb), dir);
-        Assert.Equal(3, data.Train.Channels);
-        Assert.Equal(3 * 784, data.Train.PixelsPerImage);
+        Assert.Equal(3, ((ImageSet)data.Train).Channels);
+        Assert.Equal(3 * 784, ((ImageSet)data.Train).PixelsPerImage);
         var png = train.First(p => p.Path.EndsWith(".png", StringComparison.Ordinal));
         int brightest = Array.IndexOf(png.Gray, png.Gray.Max());
         var (r, g, b) = PictureFolders.Tinted(png, brightest);
         bool found = false;
         for (int i = 0; i < data.Train.Count && !found; i++)
         {
-            var planes = data.Train.Image(i);
+            var planes = ((ImageSet)data.Train).Image(i);
             found = planes[brightest] == r && planes[784 + brightest] == g && planes[1568 + brightest] == b
                 && data.Train.Labels[i] == png.Label && planes[..784].SequenceEqual(Preprocess.ToPlanes(ImageFile.Load(png.Path), 3)[..784]);
         }
         Assert.True(found, "the tinted PNG's planes were not found in the set");
         // A gray spec reads the same pictures as luma.
-        Assert.Equal(1, Load(Source(dir.File("train"), dir.File("test")), dir).Train.Channels);
+        Assert.Equal(1, Load(Source(dir.File("train"), dir.File("test")), dir).Train is ImageSet { Channels: var c } ? c : 0);
     }
 
     [Fact]
@@ -79,8 +79,8 @@ public class ImageFoldersTests
         var b = ImageFolders.Load(Source(dir.File("train"), split: 0.25), 7, null, dir.File("c2"));
         var c = ImageFolders.Load(Source(dir.File("train"), split: 0.25), 8, null, dir.File("c3"));
         Assert.Equal((27, 9), (a.Train.Count, a.Test.Count));
-        Assert.Equal(a.Test.Pixels, b.Test.Pixels);
-        Assert.NotEqual(a.Test.Pixels, c.Test.Pixels);
+        Assert.Equal(((ImageSet)a.Test).Pixels, ((ImageSet)b.Test).Pixels);
+        Assert.NotEqual(((ImageSet)a.Test).Pixels, ((ImageSet)c.Test).Pixels);
         // The training order is shuffled: the first 12 are not all one class.
         Assert.True(a.Train.Labels.Take(12).Distinct().Count() > 1);
     }
@@ -96,7 +96,7 @@ public class ImageFoldersTests
         Assert.Contains("pictures differ in size and the spec gives no size: 24 are 28x28 (width x height), 1 are not: " + odd + " (32x30)", ex.Message);
         Assert.Contains("size: [HEIGHT, WIDTH]", ex.Message);
         var resized = Load(Source(dir.File("train"), dir.File("test"), size: 16), dir);
-        Assert.Equal((16, 16, 13), (resized.Train.Rows, resized.Train.Cols, resized.Train.Count));
+        Assert.Equal((16, 16, 13), (((ImageSet)resized.Train).Rows, ((ImageSet)resized.Train).Cols, resized.Train.Count));
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public class ImageFoldersTests
         var second = new List<string>();
         var b = Load(Source(dir.File("train"), dir.File("test")), dir, second);
         Assert.Contains(second, l => l.Contains("read from the cache", StringComparison.Ordinal));
-        Assert.Equal(a.Train.Pixels, b.Train.Pixels);
+        Assert.Equal(((ImageSet)a.Train).Pixels, ((ImageSet)b.Train).Pixels);
         Assert.Equal(a.Test.Labels, b.Test.Labels);
 
         // A changed picture (new content and time) is decoded again.

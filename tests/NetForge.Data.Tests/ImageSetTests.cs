@@ -34,7 +34,7 @@ public class ImageSetTests
         var set = Numbered(10);
         var first = set.Take(3);
         Assert.Equal(3, first.Count);
-        Assert.Equal(new byte[] { 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2 }, first.Pixels);
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2 }, ((ImageSet)first).Pixels);
         Assert.Same(set, set.Take(50));
         var mid = set.Slice(4, 2);
         Assert.Equal(new byte[] { 4, 5 }, mid.Labels);

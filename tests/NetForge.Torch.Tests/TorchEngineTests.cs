@@ -68,6 +68,17 @@ public class TorchEngineTests(ITestOutputHelper output)
         AssertEnginesAgree(graph, batch: 4);
     }
 
+    [Fact]
+    public void Input_normalisation_per_channel_and_per_feature_agrees_with_the_own_engine()
+    {
+        var image = new ModelBuilder("norm", [3, 6, 6]).Conv2D(4, 3, 3, 1, 1, Padding.Same, Activation.Relu).Flatten().Dense(3, Activation.Softmax).Build();
+        image = image with { Input = image.Input with { Normalize = new InputNormalization([10f, 120f, 250f], [30f, 40f, 60f]) } };
+        AssertEnginesAgree(image, batch: 4);
+        var table = new ModelBuilder("table", [4]).Dense(5, Activation.Tanh).Dense(3, Activation.Softmax).Build();
+        table = table with { Input = table.Input with { Normalize = new InputNormalization([50f], [25f]) } };
+        AssertEnginesAgree(table, batch: 4);
+    }
+
     public static TheoryData<int> ThreadCounts() => [1, 2];
 
     /// <summary>On Linux the engine reaches libtorch's oneDNN switch; were it to fall back (unfold + matmul) silently, CNNs would train 2.2x slower.</summary>

@@ -45,8 +45,13 @@ internal static class CheckCommand
                 context.Error.WriteLine(CliContext.CountErrors(problems.Count));
                 return ExitCodes.InvalidInput;
             }
-            ok += $"; data: {CliContext.Count(data.Train.Count)} train and {CliContext.Count(data.Test.Count)} test images of {data.Train.Rows}x{data.Train.Cols}{(data.Train.Channels == 3 ? " RGB" : "")} ({data.Description})";
-            if (data.Skipped.Count > 0) ok += $"; {CliContext.Count(data.Skipped.Count)} unreadable pictures skipped";
+            graph = Data.DataSources.Bind(graph, data);   // what the data decides (labels, features, normalize: auto) shows in --resolved
+            ok += $"; data: {CliContext.Count(data.Train.Count)} train and {CliContext.Count(data.Test.Count)} test {data.Train switch
+            {
+                Data.ImageSet i => $"images of {i.Rows}x{i.Cols}{(i.Channels == 3 ? " RGB" : "")}",
+                _ => $"rows of {data.Train.SampleDescription}",
+            }} ({data.Description})";
+            if (data.Skipped.Count > 0) ok += $"; {CliContext.Count(data.Skipped.Count)} unreadable {(data.Train is Data.TableSet ? "rows" : "pictures")} skipped";
         }
         if (resolved)
         {

@@ -42,11 +42,13 @@ internal static class DataCommand
         var graph = CliContext.LoadSpec(specPath);
         var data = DataSources.Read(graph, dataDir, context.Progress);
         graph = DataSources.Bind(graph, data);
+        if (data.Train is not ImageSet || data.Test is not ImageSet)
+            throw new CliException($"{specPath}: the spec's data is a CSV table ({data.Description}); data export writes pictures", ExitCodes.Usage);
         string extension = format == "png" ? "png" : "jpg";
         var names = graph.Labels.Select(FolderName).ToList();
         if (names.Distinct(StringComparer.Ordinal).Count() != names.Count) names = [.. names.Select((n, i) => $"{i:D3}_{n}")];
         int written = 0;
-        foreach (var (set, name) in new[] { (data.Train, "train"), (data.Test, "test") })
+        foreach (var (set, name) in new[] { ((ImageSet)data.Train, "train"), ((ImageSet)data.Test, "test") })
         {
             int count = Math.Min(set.Count, limit ?? int.MaxValue);
             foreach (string n in names) Directory.CreateDirectory(Path.Combine(folder, name, n));
@@ -81,11 +83,25 @@ internal static class DataCommand
         var summary = DataSources.Summarize(graph, data);
         var o = context.Out;
         o.WriteLine($"{graph.Name}: {data.Description}");
-        o.WriteLine($"  train: {CliContext.Count(data.Train.Count)} images  {data.Files.TrainImages}");
-        o.WriteLine($"  test:  {CliContext.Count(data.Test.Count)} images  {data.Files.TestImages}");
-        string kind = data.Train.Channels == 1 ? "gray" : "RGB";
-        o.WriteLine($"  images: {summary.Rows}x{summary.Cols} {kind} (the network takes {graph.Input.Shape}); pixels {summary.MinPixel}..{summary.MaxPixel}, mean {summary.MeanPixel.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}");
-        if (data.Skipped.Count > 0) o.WriteLine($"  skipped: {CliContext.Count(data.Skipped.Count)} pictures that cannot be read, e.g. {data.Skipped[0]}");
+        string unit = data.Train is TableSet ? "rows" : "images";
+        o.WriteLine($"  train: {CliContext.Count(data.Train.Count)} {unit}  {data.Files.TrainImages}");
+        o.WriteLine($"  test:  {CliContext.Count(data.Test.Count)} {unit}  {data.Files.TestImages}");
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        if (data.Train is ImageSet images)
+        {
+            string kind = images.Channels == 1 ? "gray" : "RGB";
+            o.WriteLine($"  images: {summary.Rows}x{summary.Cols} {kind} (the network takes {graph.Input.Shape}); pixels {summary.MinPixel.ToString(inv)}..{summary.MaxPixel.ToString(inv)}, mean {summary.MeanPixel.ToString("F1", inv)}");
+        }
+        else
+        {
+            o.WriteLine($"  features: {summary.Features.Count} (the network takes {graph.Input.Shape}); training rows:");
+            int nameWidth = Math.Max(7, summary.Features.Select(f => f.Name.Length).DefaultIfEmpty(0).Max());
+            o.WriteLine($"    {"feature".PadRight(nameWidth)}  {"min",10}  {"max",10}  {"mean",10}  {"std",10}");
+            foreach (var f in summary.Features)
+                o.WriteLine($"    {f.Name.PadRight(nameWidth)}  {f.Min.ToString("G5", inv),10}  {f.Max.ToString("G5", inv),10}  {f.Mean.ToString("G5", inv),10}  {f.Std.ToString("G5", inv),10}");
+        }
+
+        if (data.Skipped.Count > 0) o.WriteLine($"  skipped: {CliContext.Count(data.Skipped.Count)} {(data.Train is TableSet ? "rows" : "pictures")} that cannot be read, e.g. {data.Skipped[0]}");
         int width = Math.Max(5, graph.Labels.Select(l => l.Length).DefaultIfEmpty(0).Max());
         o.WriteLine($"  {"class",5}  {"label".PadRight(width)}  {"train",8}  {"test",8}");
         for (int c = 0; c < summary.TrainPerClass.Length; c++)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using NetForge.Data;
 using NetForge.Export;
 using NetForge.Parity;
 using NetForge.Engine;
@@ -59,15 +60,19 @@ internal static class ParityCommand
         int count = Count(limit, test.Count);
         byte[] bytes = Certificates.ReadModelFile(modelPath);
         var proto = ParityChecker.ParseModel(bytes);
-        context.Progress($"parity: {graph.Name}: {referenceName} engine vs ONNX Runtime {Runtime.NetForgeModel.OnnxRuntimeVersion} on {count:N0} test images, batch sizes {string.Join(", ", options.BatchSizes)}");
+        context.Progress($"parity: {graph.Name}: {referenceName} engine vs ONNX Runtime {Runtime.NetForgeModel.OnnxRuntimeVersion} on {count:N0} test {(test is TableSet ? "rows" : "images")}, batch sizes {string.Join(", ", options.BatchSizes)}");
         ParityCertificate certificate;
         using (var reference = run.CreateEngine(factory, Math.Min(1000, count), options.EngineThreads))
-            certificate = ParityChecker.Check(reference, bytes, proto, test.Pixels, count, DataDescription(data, count), options);
+            certificate = test is ImageSet images
+                ? ParityChecker.Check(reference, bytes, proto, images.Pixels, count, DataDescription(data, count), options)
+                : ParityChecker.Check(reference, bytes, proto, test.ToFloats(), count, DataDescription(data, count), options);
         if (!certificate.Passed)
         {
             // Layer by layer with the own engine (it exposes every layer's output); the same weights either way.
             using var own = NetForgeEngine.FromRun(run, Math.Min(1000, count), options.EngineThreads);
-            var divergent = LayerLocator.FirstDivergent(own.Network, test.Pixels, Math.Min(count, 64));
+            var divergent = test is ImageSet images
+                ? LayerLocator.FirstDivergent(own.Network, images.Pixels, Math.Min(count, 64))
+                : LayerLocator.FirstDivergent(own.Network, test.ToFloats(), Math.Min(count, 64));
             certificate = certificate with { FirstDivergentLayer = divergent?.ToString() };
         }
 
@@ -85,7 +90,9 @@ internal static class ParityCommand
         var data = context.LoadData(graph, dataDir);
         var test = data.Test;
         int count = Count(limit, test.Count);
-        var result = Certificates.Verify(modelPath, test.Pixels, count, DataDescription(data, count), options);
+        var result = test is ImageSet images
+            ? Certificates.Verify(modelPath, images.Pixels, count, DataDescription(data, count), options)
+            : Certificates.Verify(modelPath, test.ToFloats(), count, DataDescription(data, count), options);
         context.Out.WriteLine($"stored certificate: {result.Stored.Verdict}, max abs diff {Format(result.Stored.MaxAbsDiffProbabilities)} on {result.Stored.Samples:N0} samples (ORT {result.Stored.OnnxRuntimeVersion}, reference engine {result.Stored.Reference})");
         context.Out.WriteLine($"re-measured under ONNX Runtime {result.Remeasured.OnnxRuntimeVersion} against the stored tolerance {Format(result.Stored.Tolerance)}"
             + (result.Stored.OnnxRuntimeVersion == result.Remeasured.OnnxRuntimeVersion ? "" : $" (certified under {result.Stored.OnnxRuntimeVersion})"));
@@ -111,12 +118,14 @@ internal static class ParityCommand
         o.WriteLine($"argmax agreement {c.ArgmaxAgreement:P2} ({c.ArgmaxDisagreements} disagreements, {c.NearTies} near-ties); worst sample #{c.Worst.Index} at batch {c.Worst.BatchSize}: {Format(c.Worst.AbsDiff)}");
         if (c.FirstDivergentLayer is not null) o.WriteLine($"first divergent layer: {c.FirstDivergentLayer}");
         o.WriteLine($"reference engine: {c.Reference}");
+        if (c.Preprocessing.Length > 0) o.WriteLine($"preprocessing in the model: {c.Preprocessing}");
         o.WriteLine($"verdict: {c.Verdict.ToUpperInvariant()}");
     }
 
     private static string Format(double value) => value.ToString("0.00E+00", CultureInfo.InvariantCulture);
 
-    private static string DataDescription(Data.DataSet data, int count) => $"{data.Description} t10k (first {count} images)";
+    private static string DataDescription(Data.DataSet data, int count) =>
+        data.Test is TableSet ? $"{data.Description} test rows (first {count})" : $"{data.Description} t10k (first {count} images)";
 
     private static int Count(int? limit, int available)
     {

@@ -20,7 +20,7 @@ internal static class PredictCommand
     public static Command Create(CliContext context)
     {
         var model = new Argument<string>("model") { Description = "An ONNX model exported by 'netforge export' (or any model with one [N, 1, H, W] or [N, H·W] float/uint8 input)." };
-        var images = new Argument<string[]>("images") { Description = "PNG, JPEG, BMP, GIF, WebP, PGM or IDX image files.", Arity = ArgumentArity.OneOrMore };
+        var images = new Argument<string[]>("images") { Description = "PNG, JPEG, BMP, GIF, WebP, PGM or IDX image files; CSV files for a model trained on a table (every row).", Arity = ArgumentArity.OneOrMore };
         var top = new Option<int>("--top") { Description = "How many labels to print per image, 1..classes.", HelpName = "K", DefaultValueFactory = _ => 3 };
         var fit = new Option<string>("--fit")
         {
@@ -35,7 +35,7 @@ internal static class PredictCommand
         };
         invert.AcceptOnlyFromAmong("auto", "always", "never");
         var json = new Option<bool>("--json") { Description = "One JSON object per image (file, index, preprocessing, top labels) instead of text." };
-        var command = new Command("predict", "Classify pictures (PNG, JPEG, BMP, GIF, WebP, PGM, IDX) with an exported ONNX model; prints the top labels with probabilities.")
+        var command = new Command("predict", "Classify pictures (PNG, JPEG, BMP, GIF, WebP, PGM, IDX) or CSV rows with an exported ONNX model; prints the top labels with probabilities.")
         {
             model, images, top, fit, invert, json,
         };
@@ -54,6 +54,8 @@ internal static class PredictCommand
         if (!File.Exists(modelPath)) throw new CliException($"model {modelPath} not found (export one with 'netforge export runs/<name>')");
 
         using var model = NetForgeModel.Open(modelPath);
+        if (model.Contract.Metadata.TryGetValue("input_features", out string? featureList))
+            return RunTable(context, model, imagePaths, top, json, featureList);
         var input = InputShape.Of(model.Contract, modelPath);
         // MNIST's normalisation is for digits: a model trained on other data has its pictures prepared as its training
         // pictures were (stretched to the input size, never inverted unless asked).
@@ -88,6 +90,66 @@ internal static class PredictCommand
             {
                 var ranked = model.TopK(probabilities.AsSpan(i * classes, classes), Math.Min(top, classes));
                 context.Out.WriteLine(json ? Json(items[start + i], ranked) : Text(items[start + i], ranked));
+            }
+        }
+
+        return failed == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
+    }
+
+    /// <summary>
+    /// A model trained on a CSV table: every row of each CSV file is classified. The model's feature columns are found by
+    /// name (any order, other columns ignored) and read as training read them; the model normalises them itself. With the
+    /// label column present, each line also shows the true label.
+    /// </summary>
+    private static int RunTable(CliContext context, NetForgeModel model, IReadOnlyList<string> paths, int top, bool json, string featureList)
+    {
+        var features = JsonSerializer.Deserialize<string[]>(featureList) ?? [];
+        if (features.Length != model.Contract.SampleSize)
+            throw new CliException($"{model.Source}: metadata 'input_features' lists {features.Length} columns but the input takes {model.Contract.SampleSize} values");
+        string? labelColumn = model.Contract.Metadata.GetValueOrDefault("label_column");
+        int classes = model.Contract.Classes, failed = 0;
+        foreach (string path in paths)
+        {
+            float[] values;
+            int[] lines;
+            string[] labels;
+            try
+            {
+                (values, lines, labels) = CsvTables.ReadRows(path, features, labelColumn);
+            }
+            catch (DataException e)
+            {
+                context.Error.WriteLine($"error: {e.Message}");
+                failed++;
+                continue;
+            }
+
+            const int Chunk = 1024;
+            for (int start = 0; start < lines.Length; start += Chunk)
+            {
+                int n = Math.Min(Chunk, lines.Length - start);
+                float[] probabilities = model.Predict(values.AsSpan(start * features.Length, n * features.Length), n);
+                for (int i = 0; i < n; i++)
+                {
+                    int row = start + i;
+                    var ranked = model.TopK(probabilities.AsSpan(i * classes, classes), Math.Min(top, classes));
+                    string truth = labels[row];
+                    if (json)
+                    {
+                        context.Out.WriteLine(JsonSerializer.Serialize(new
+                        {
+                            file = path,
+                            line = lines[row],
+                            label = truth.Length > 0 ? truth : null,
+                            top = ranked.Select(r => new { label = r.Label, @class = r.Class, probability = (double)r.Probability }),
+                        }));
+                    }
+                    else
+                    {
+                        string tops = string.Join(", ", ranked.Select(r => $"{r.Label} {Percent(r.Probability)}"));
+                        context.Out.WriteLine($"{path}:{lines[row].ToString(CultureInfo.InvariantCulture)}: {tops}{(truth.Length > 0 ? $"  (true: {truth})" : "")}");
+                    }
+                }
             }
         }
 

@@ -37,8 +37,8 @@ internal static class ReportCommand
         var folders = runs.Select(r => context.OpenRun(r, requireCheckpoint: false)).ToList();   // every folder opened (once) before any data is loaded
 
         var options = new RunReportOptions { Threads = threads, Progress = context.Progress };
-        var sets = new Dictionary<NetForge.Spec.Graph.DataSourceSpec, Data.ImageSet>();   // runs on the same data read it once
-        Data.ImageSet TestSet(NetForge.Spec.Graph.ModelGraph graph)
+        var sets = new Dictionary<NetForge.Spec.Graph.DataSourceSpec, Data.SampleSet>();   // runs on the same data read it once
+        Data.SampleSet TestSet(NetForge.Spec.Graph.ModelGraph graph)
         {
             var key = graph.Data with { Location = default };
             if (!sets.TryGetValue(key, out var set)) sets[key] = set = context.LoadData(graph, dataDir).Test;

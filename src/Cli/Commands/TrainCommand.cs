@@ -93,7 +93,7 @@ internal static class TrainCommand
         // Resolved before the data is loaded: an engine that cannot run here fails before any download.
         var engines = Engines.EngineCatalog.Resolve(s.Engine ?? checkpoint?.State.Engine ?? Engines.EngineCatalog.Default);
         var data = context.LoadData(graph, s.Data);
-        graph = DataSources.Bind(graph, data);   // image folders without labels in the spec: the folders' names
+        graph = DataSources.Bind(graph, data);   // what the data decides: labels from folders or a label column, CSV features, normalize: auto
         var options = new TrainerOptions { RunDirectory = runDir, Threads = s.Threads, Limit = limit, Resume = s.Resume is not null, ResumeFrom = checkpoint };
         TrainingResult result;
         if (context.IsTerminal && !s.Quiet)
@@ -123,7 +123,7 @@ internal static class TrainCommand
     /// network, no second pass) prints the per-epoch table and the confusion matrix (unless quiet) and writes
     /// <c>report.html</c> into the run folder. A failure here is reported but never fails the finished training.
     /// </summary>
-    private static void WriteReport(CliContext context, ModelGraph graph, string runDir, EvaluationResult? evaluation, ImageSet test, bool quiet)
+    private static void WriteReport(CliContext context, ModelGraph graph, string runDir, EvaluationResult? evaluation, SampleSet test, bool quiet)
     {
         try
         {

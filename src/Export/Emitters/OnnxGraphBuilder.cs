@@ -32,7 +32,7 @@ internal sealed class OnnxGraphBuilder
     /// </summary>
     internal static readonly IReadOnlyDictionary<string, int> MinOpset = new Dictionary<string, int>(StringComparer.Ordinal)
     {
-        ["Cast"] = 6, ["Mul"] = 7, ["Gemm"] = 11, ["Conv"] = 11, ["MaxPool"] = 11, ["AveragePool"] = 11,
+        ["Cast"] = 6, ["Mul"] = 7, ["Sub"] = 7, ["Div"] = 7, ["Gemm"] = 11, ["Conv"] = 11, ["MaxPool"] = 11, ["AveragePool"] = 11,
         ["Relu"] = 6, ["Sigmoid"] = 6, ["Tanh"] = 6, ["Softmax"] = 13, ["Flatten"] = 11,
         ["BatchNormalization"] = 9, ["Identity"] = 1, ["GlobalAveragePool"] = 1,
     };

@@ -199,6 +199,12 @@ public static partial class HtmlReport
 
     private static void Mistakes(StringBuilder sb, IReadOnlyList<Mistake> mistakes)
     {
+        if (mistakes.All(m => m.Row is not null))
+        {
+            MistakenRows(sb, mistakes);
+            return;
+        }
+
         sb.Append("<section id=\"").Append(Sections.Mistakes).Append("\">\n<h2>Most confident mistakes</h2>\n<p class=\"note\">")
           .Append(mistakes.Count.ToString(Inv)).Append(" misclassified test images, most confident first. Caption: true class → predicted class (probability of the prediction).</p>\n<div class=\"mistakes\">\n");
         foreach (var m in mistakes.OrderByDescending(m => m.PredictedProbability))
@@ -214,6 +220,26 @@ public static partial class HtmlReport
               .Append(" · p(true) ").Append(Fmt.Percent(m.TrueProbability, 1)).Append("</span></figcaption></figure>\n");
         }
         sb.Append("</div>\n</section>\n");
+    }
+
+    /// <summary>Table data: the misclassified rows with their feature values, most confident first.</summary>
+    private static void MistakenRows(StringBuilder sb, IReadOnlyList<Mistake> mistakes)
+    {
+        var names = mistakes[0].Row!.Features.Select(f => f.Name).ToList();
+        sb.Append("<section id=\"").Append(Sections.Mistakes).Append("\">\n<h2>Most confident mistakes</h2>\n<p class=\"note\">")
+          .Append(mistakes.Count.ToString(Inv)).Append(" misclassified test rows, most confident first, with the values the model read.</p>\n<div class=\"table-wrap\"><table>\n<thead><tr>")
+          .Append("<th>row</th><th>true</th><th>predicted</th><th class=\"num\">p(predicted)</th><th class=\"num\">p(true)</th>");
+        foreach (string n in names) sb.Append("<th class=\"num\">").Append(E(n)).Append("</th>");
+        sb.Append("</tr></thead>\n<tbody>\n");
+        foreach (var m in mistakes.OrderByDescending(m => m.PredictedProbability))
+        {
+            sb.Append("<tr><td>").Append(E(m.Row!.Source)).Append("</td><td>").Append(E(m.TrueLabel)).Append("</td><td>").Append(E(m.PredictedLabel))
+              .Append("</td><td class=\"num\">").Append(Fmt.Percent(m.PredictedProbability, 1)).Append("</td><td class=\"num\">").Append(Fmt.Percent(m.TrueProbability, 1)).Append("</td>");
+            foreach (var (_, value) in m.Row.Features) sb.Append("<td class=\"num\">").Append(E(value)).Append("</td>");
+            sb.Append("</tr>\n");
+        }
+
+        sb.Append("</tbody></table></div>\n</section>\n");
     }
 
     private static void EpochTable(StringBuilder sb, ReportModel model)

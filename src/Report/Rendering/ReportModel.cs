@@ -88,7 +88,14 @@ public sealed record TestResults(double Loss, double Accuracy, IReadOnlyList<str
 /// <c>data:image/</c> URI is not shown, so the report never refers to an outside resource.
 /// </param>
 public sealed record Mistake(
-    int Index, string TrueLabel, string PredictedLabel, double PredictedProbability, double TrueProbability, string ImageDataUri);
+    int Index, string TrueLabel, string PredictedLabel, double PredictedProbability, double TrueProbability, string ImageDataUri)
+{
+    /// <summary>For table data: the misclassified row (shown instead of a thumbnail); null for images.</summary>
+    public MistakeRow? Row { get; init; }
+}
+
+/// <summary>A misclassified table row: where it is (<c>file:line</c>) and its feature values, by column name.</summary>
+public sealed record MistakeRow(string Source, IReadOnlyList<(string Name, string Value)> Features);
 
 /// <summary>What the report shows of a parity certificate.</summary>
 /// <param name="ModelFile">The ONNX file the certificate is about.</param>

@@ -46,7 +46,7 @@ public static class RunReport
     /// <paramref name="test"/> null skips the evaluation (no confusion matrix, no digits).
     /// </summary>
     /// <exception cref="ReportException">The folder is not a run folder, or its files cannot be read.</exception>
-    public static RunReportResult Build(string runDirectory, ImageSet? test, RunReportOptions? options = null)
+    public static RunReportResult Build(string runDirectory, SampleSet? test, RunReportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(runDirectory);
         options ??= new RunReportOptions();
@@ -63,7 +63,7 @@ public static class RunReport
     }
 
     /// <summary>The report of an opened run folder (its checkpoint already loaded and verified); see the overload above.</summary>
-    public static RunReportResult Build(RunFolder run, ImageSet? test, RunReportOptions? options = null)
+    public static RunReportResult Build(RunFolder run, SampleSet? test, RunReportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         options ??= new RunReportOptions();
@@ -82,7 +82,7 @@ public static class RunReport
     /// The report of a run whose test evaluation is already done (the end of <c>netforge train</c>: the trainer's engine
     /// evaluated the final weights): nothing is loaded, built or evaluated again.
     /// </summary>
-    public static RunReportResult Build(ModelGraph graph, string specText, string runDirectory, EvaluationResult? evaluation, ImageSet? test, int? epochsCompleted = null)
+    public static RunReportResult Build(ModelGraph graph, string specText, string runDirectory, EvaluationResult? evaluation, SampleSet? test, int? epochsCompleted = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(runDirectory);
@@ -144,14 +144,25 @@ public static class RunReport
     }
 
     /// <summary>An evaluation in the report's terms: label names, and the mistakes with their thumbnails.</summary>
-    internal static (TestResults Results, List<Mistake> Mistakes) Convert(EvaluationResult evaluation, IReadOnlyList<string> labels, ImageSet test)
+    internal static (TestResults Results, List<Mistake> Mistakes) Convert(EvaluationResult evaluation, IReadOnlyList<string> labels, SampleSet test)
     {
         int classes = evaluation.Classes;
         var names = labels.Count == classes ? labels : [.. Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture))];
         var mistakes = evaluation.Mistakes
-            .Select(w => new Mistake(w.Index, names[w.Label], names[w.Predicted], w.Probability, w.TrueProbability, Thumbnail(test, w.Index)))
+            .Select(w => test is TableSet table
+                ? new Mistake(w.Index, names[w.Label], names[w.Predicted], w.Probability, w.TrueProbability, "") { Row = Row(table, w.Index) }
+                : new Mistake(w.Index, names[w.Label], names[w.Predicted], w.Probability, w.TrueProbability, Thumbnail((ImageSet)test, w.Index)))
             .ToList();
         return (new TestResults(evaluation.Loss, evaluation.Accuracy, names, evaluation.Confusion), mistakes);
+    }
+
+    /// <summary>A test row as the report shows it: <c>file:line</c> and its feature values.</summary>
+    internal static MistakeRow Row(TableSet table, int index)
+    {
+        var values = table.Row(index);
+        var features = new List<(string, string)>(table.Features);
+        for (int f = 0; f < table.Features; f++) features.Add((table.FeatureNames[f], values[f].ToString("G6", CultureInfo.InvariantCulture)));
+        return new MistakeRow($"{Path.GetFileName(table.File)}:{table.Lines[index].ToString(CultureInfo.InvariantCulture)}", features);
     }
 
     /// <summary>A test image as a PNG data URI, gray or RGB as the model saw it (MNIST's own look: white digit on black).</summary>

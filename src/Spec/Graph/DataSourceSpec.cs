@@ -71,3 +71,34 @@ public sealed record ImageFolderSourceSpec(
     /// <summary>1 for gray, 3 for RGB.</summary>
     public int Channels => Color == ColorMode.Gray ? 1 : 3;
 }
+
+/// <summary>
+/// <c>dataset: {csv: {train: FILE, test: FILE | test_split: F, label: COLUMN, features: [COLUMNS], skip_bad_rows: B}}</c>:
+/// a CSV table with a header row, one sample per row, for MLPs (input.shape [features]). The label column holds class
+/// names (any text: the classes are the distinct names, sorted by code point, unless the spec lists labels) or class
+/// indices (integers 0..N-1); the feature columns are numbers. Paths are absolute.
+/// </summary>
+/// <param name="Train">The training table.</param>
+/// <param name="Test">The test table with the same columns, or null with <paramref name="TestSplit"/>.</param>
+/// <param name="TestSplit">Without a test table: the fraction of the rows held out as the test set (after a shuffle by the spec's seed).</param>
+/// <param name="Label">The label column's header name.</param>
+/// <param name="Features">The feature columns' names in input order, or null for every column but the label, in file order.</param>
+/// <param name="SkipBadRows">Skip (and count) rows with a missing or non-numeric value instead of stopping at the first.</param>
+/// <param name="LabelsFromData">True when the spec gave no labels: the label column's class names become the labels.</param>
+public sealed record CsvSourceSpec(
+    string Train, string? Test, double TestSplit, string Label, IReadOnlyList<string>? Features, bool SkipBadRows, bool LabelsFromData) : DataSourceSpec
+{
+    public override string Kind => "csv";
+
+    /// <summary>The keys of <c>csv:</c>.</summary>
+    public static readonly string[] Keys = ["train", "test", "test_split", "label", "features", "skip_bad_rows"];
+
+    /// <inheritdoc />
+    public bool Equals(CsvSourceSpec? other) =>
+        other is not null && Train == other.Train && Test == other.Test && TestSplit.Equals(other.TestSplit) && Label == other.Label
+        && SkipBadRows == other.SkipBadRows && LabelsFromData == other.LabelsFromData && Location == other.Location
+        && (Features is null ? other.Features is null : other.Features is not null && Features.SequenceEqual(other.Features, StringComparer.Ordinal));
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Train, Test, TestSplit, Label, SkipBadRows, LabelsFromData, Features?.Count);
+}

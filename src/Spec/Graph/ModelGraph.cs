@@ -1,7 +1,67 @@
 namespace NetForge.Spec.Graph;
 
-/// <summary>The input block: per-sample shape and the preprocessing scale (x·scale), part of the model.</summary>
-public sealed record InputSpec(Shape Shape, double Scale, SourceLocation Location);
+/// <summary>
+/// The input block: per-sample shape and the preprocessing, part of the model: x·scale, then, with
+/// <see cref="Normalize"/>, (x·scale − mean) / std per channel ([C, H, W] input) or per feature ([F] input).
+/// </summary>
+public sealed record InputSpec(Shape Shape, double Scale, SourceLocation Location)
+{
+    /// <summary>The normalisation after the scale, or null for none.</summary>
+    public InputNormalization? Normalize { get; init; }
+
+    /// <summary>Values per normalisation group: one channel's plane (H·W) for an image input, 1 for features.</summary>
+    public int NormalizationStride => Shape.Rank == 3 ? Shape[1] * Shape[2] : 1;
+
+    /// <summary>Normalisation groups: channels of an image input, features of an [F] input.</summary>
+    public int NormalizationGroups => Shape[0];
+
+    // The three original members print as a record prints them, so graphs without normalisation keep their fingerprints.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Shape = ").Append(Shape).Append(", Scale = ").Append(Scale).Append(", Location = ").Append(Location);
+        if (Normalize is { } n) builder.Append(", Normalize = ").Append(n.Describe());
+        return true;
+    }
+}
+
+/// <summary>
+/// <c>input.normalize</c>: per-group mean and standard deviation (one value, or one per channel or feature), in units of
+/// x·scale; both null for <c>auto</c>: computed from the training set when the data is read (then written into the
+/// resolved spec). Values are float32 (the model computes in float32).
+/// </summary>
+public sealed record InputNormalization(IReadOnlyList<float>? Mean, IReadOnlyList<float>? Std)
+{
+    /// <summary><c>normalize: auto</c>, not yet computed from the data.</summary>
+    public static readonly InputNormalization Auto = new(null, null);
+
+    /// <summary>True until the data has given the values.</summary>
+    public bool IsAuto => Mean is null || Std is null;
+
+    /// <summary>Text for fingerprints and messages: <c>auto</c> or <c>mean [..] std [..]</c> (round-trip values).</summary>
+    public string Describe() => IsAuto ? "auto" : $"mean [{Join(Mean!)}] std [{Join(Std!)}]";
+
+    /// <summary>Mean and std per group (<paramref name="groups"/> values; a single value is repeated).</summary>
+    public (float[] Mean, float[] Std) PerGroup(int groups)
+    {
+        if (IsAuto) throw new InvalidOperationException("normalize: auto has no values until the training data has been read (DataSources.Bind)");
+        return (Expand(Mean!, groups), Expand(Std!, groups));
+    }
+
+    /// <summary>Equal when the values are (records compare lists by reference).</summary>
+    public bool Equals(InputNormalization? other) =>
+        other is not null && Same(Mean, other.Mean) && Same(Std, other.Std);
+
+    public override int GetHashCode() => Describe().GetHashCode(StringComparison.Ordinal);
+
+    private static bool Same(IReadOnlyList<float>? a, IReadOnlyList<float>? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
+
+    private static float[] Expand(IReadOnlyList<float> values, int groups) =>
+        values.Count == 1 ? Enumerable.Repeat(values[0], groups).ToArray()
+        : values.Count == groups ? [.. values]
+        : throw new InvalidOperationException($"normalize has {values.Count} values for {groups} groups");
+
+    private static string Join(IReadOnlyList<float> v) => string.Join(", ", v.Select(x => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+}
 
 /// <summary>
 /// A validated, shape-inferred sequential network: the one typed IR that Train and Export share.

@@ -66,6 +66,22 @@ internal static partial class GraphBuilder
             }
         }
 
+        if (source is CsvSourceSpec csv)
+        {
+            // No labels in the spec: the label column's class names (or 0..N-1 for integer labels) become them when the data is read.
+            if (top.Node("labels") is null) source = csv = csv with { LabelsFromData = true };
+            if (input is not null && input.Shape.Rank != 1)
+            {
+                diags.Add(top.Node("input")!, null, $"input.shape {input.Shape} does not fit a CSV table: a row is a list of features",
+                    "[features]", input.Shape.ToString(), csv.Features is { } f ? $"input: {{shape: [{f.Count}]}}" : null);
+            }
+            else if (input is not null && csv.Features is { } features && input.Shape[0] != features.Count)
+            {
+                diags.Add(top.Node("input")!, null, $"input.shape {input.Shape} does not fit the {features.Count} feature columns train.dataset.csv.features lists",
+                    $"[{features.Count}]", input.Shape.ToString());
+            }
+        }
+
         if (fromFiles && layers is { Count: > 0 } && layers[^1].OutputShape.Rank == 1 && diags.Count == before)
         {
             int classes = layers[^1].OutputShape[0];
@@ -121,7 +137,7 @@ internal static partial class GraphBuilder
             return null;
         }
 
-        var r = new MapReader(map, diags, null, "input.", ["shape", "scale"]);
+        var r = new MapReader(map, diags, null, "input.", ["shape", "scale", "normalize"]);
         double scale = r.Double("scale", 1.0, Range.Positive);
         if (r.Node("shape") is not { } shapeNode)
         {
@@ -155,7 +171,60 @@ internal static partial class GraphBuilder
             return null;
         }
 
-        return new InputSpec(shape, scale, diags.At(map));
+        var normalize = r.Node("normalize") is { } nn ? Normalize(nn, shape, diags) : null;
+        if (r.Node("normalize") is not null && normalize is null) return null;
+        return new InputSpec(shape, scale, diags.At(map)) { Normalize = normalize };
+    }
+
+    /// <summary><c>normalize: auto</c> or <c>normalize: {mean: M, std: S}</c>, each a number or one per channel ([C, H, W]) or feature ([F]).</summary>
+    private static InputNormalization? Normalize(YNode node, Shape shape, DiagnosticBag diags)
+    {
+        int groups = shape[0];
+        string what = shape.Rank == 3 ? $"{groups} (one per channel)" : $"{groups} (one per feature)";
+        if (node is YScalar { IsNull: false, Value: "auto" }) return InputNormalization.Auto;
+        if (node is not YMap map)
+        {
+            diags.Add(node, null, "input.normalize has the wrong form", "auto, or {mean: M, std: S}", Values.Got(node),
+                "auto computes the mean and std from the training set");
+            return null;
+        }
+
+        int before = diags.Count;
+        var r = new MapReader(map, diags, null, "input.normalize.", ["mean", "std"]);
+        float[]? ReadValues(string key, bool positive)
+        {
+            if (r.Node(key) is not { } n)
+            {
+                r.Missing(key, $"a number or a list of {what}");
+                return null;
+            }
+
+            var items = n is YSeq seq ? seq.Items : [n];
+            if (items.Count != 1 && items.Count != groups)
+            {
+                diags.Add(n, null, $"input.normalize.{key} has {items.Count} values for input {shape}", $"1 or {what}", $"{items.Count}");
+                return null;
+            }
+
+            var result = new float[items.Count];
+            for (int i = 0; i < items.Count; i++)
+            {
+                var v = Values.Double(items[i], diags, null, $"input.normalize.{key}", positive ? Range.Positive : Range.Any);
+                if (v is null) return null;
+                result[i] = (float)v.Value;
+                if (positive && !(result[i] > 0) || !float.IsFinite(result[i]))
+                {
+                    diags.Add(items[i], null, $"input.normalize.{key} value {v.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} is out of float32 range{(positive ? " or not positive" : "")}", positive ? "a positive float32" : "a finite float32");
+                    return null;
+                }
+            }
+
+            return result;
+        }
+
+        var mean = ReadValues("mean", positive: false);
+        var std = ReadValues("std", positive: true);
+        return diags.Count > before || mean is null || std is null ? null : new InputNormalization(mean, std);
     }
 
     private static List<string>? ReadLabels(MapReader top, DiagnosticBag diags, DatasetInfo? dataset)

@@ -12,7 +12,7 @@ internal static class TrainBuilder
     public sealed record Result(TrainSpec? Spec, DatasetInfo? Dataset, DataSourceSpec? Source);
 
     /// <summary>The forms of <c>train.dataset</c> besides a dataset name.</summary>
-    public static readonly string[] SourceKinds = ["idx", "images"];
+    public static readonly string[] SourceKinds = ["idx", "images", "csv"];
 
     public static readonly string[] Keys =
         ["dataset", "loss", "optimizer", "batch_size", "epochs", "validation_split", "seed", "metrics", "schedule", "callbacks", "clip_norm"];
@@ -94,6 +94,7 @@ internal static class TrainBuilder
 
         string baseDir = SpecDirectory(diags.File);
         if (key.Value == "images") return (null, Images(value, baseDir, location, diags));
+        if (key.Value == "csv") return (null, Csv(value, baseDir, location, diags));
         if (value is YScalar { IsNull: false } folder)
         {
             if (folder.Value.Length == 0) diags.Add(value, null, "train.dataset.idx is empty", "a folder holding the four IDX files");
@@ -148,6 +149,56 @@ internal static class TrainBuilder
         bool skip = r.Bool("skip_bad_files", false);
         if (diags.Count > before || train is null) return null;
         return new ImageFolderSourceSpec(train, test, test is null ? split : 0.0, color, size?.H, size?.W, skip, LabelsFromFolders: false) { Location = location };
+    }
+
+    /// <summary><c>{csv: {train: FILE, test: FILE | test_split: F, label: COLUMN, features: [COLUMNS], skip_bad_rows: B}}</c>.</summary>
+    private static CsvSourceSpec? Csv(YNode value, string baseDir, SourceLocation location, DiagnosticBag diags)
+    {
+        if (value is not YMap map)
+        {
+            diags.Add(value, null, "train.dataset.csv has the wrong type", "a mapping with train (a CSV file), test or test_split, and label",
+                Values.Got(value), "write 'dataset: {csv: {train: iris.csv, test_split: 0.2, label: species}}'");
+            return null;
+        }
+
+        int before = diags.Count;
+        var r = new MapReader(map, diags, null, "train.dataset.csv.", CsvSourceSpec.Keys);
+        string? train = null, test = null, label = null;
+        if (r.Node("train") is null) r.Missing("train", "a CSV file with a header row");
+        else if (r.Text("train", null) is { Length: > 0 } t) train = Resolve(baseDir, t);
+        else if (diags.Count == before) diags.Add(r.Node("train")!, null, "train.dataset.csv.train is empty", "a CSV file with a header row");
+        if (r.Has("test") && r.Text("test", null) is { Length: > 0 } te) test = Resolve(baseDir, te);
+        double split = r.Double("test_split", 0.0, Range.Unit);
+        if (r.Has("test") && r.Has("test_split"))
+            diags.Add(r.Node("test_split")!, null, "train.dataset.csv has both test and test_split", "one of them", null, "a test table, or the fraction of train to hold out");
+        else if (!r.Has("test") && split <= 0 && diags.Count == before)
+            r.Missing("test", "a test CSV file with the same columns, or test_split: 0.2", "the test set evaluates the trained network: give test: FILE or test_split: FRACTION");
+        if (r.Node("label") is null) r.Missing("label", "the name of the label column", "the header name of the column holding each row's class");
+        else if (r.Text("label", null) is { Length: > 0 } l) label = l;
+        else if (diags.Count == before) diags.Add(r.Node("label")!, null, "train.dataset.csv.label is empty", "the name of the label column");
+        List<string>? features = null;
+        if (r.Node("features") is { } fn)
+        {
+            if (fn is not YSeq seq || seq.Items.Count == 0 || seq.Items.Any(i => i is not YScalar { IsNull: false } s || s.Value.Length == 0))
+            {
+                diags.Add(fn, null, "train.dataset.csv.features has the wrong form", "a non-empty list of column names", Values.Got(fn),
+                    "leave it out to take every column but the label");
+            }
+            else
+            {
+                features = [.. seq.Items.Select(i => ((YScalar)i).Value)];
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var (item, name) in seq.Items.Zip(features))
+                {
+                    if (!seen.Add(name)) diags.Add(item, null, $"train.dataset.csv.features lists '{name}' twice", "each column once");
+                    else if (name == label) diags.Add(item, null, $"train.dataset.csv.features lists the label column '{name}'", "feature columns only");
+                }
+            }
+        }
+
+        bool skip = r.Bool("skip_bad_rows", false);
+        if (diags.Count > before || train is null || label is null) return null;
+        return new CsvSourceSpec(train, test, test is null ? split : 0.0, label, features, skip, LabelsFromData: false) { Location = location };
     }
 
     /// <summary>The folder relative data paths are resolved against: the spec file's own (the current folder for a spec without a file).</summary>

@@ -256,11 +256,20 @@ internal sealed class BatchNormModule : nn.Module<Tensor, Tensor>
 public sealed class NetForgeModule : nn.Module<Tensor, Tensor>
 {
     private readonly double _scale;
+    private readonly Tensor? _mean, _std;   // input.normalize shaped to broadcast over [N, C, H, W] or [N, F]
 
     internal NetForgeModule(ModelGraph graph, StepContext context) : base(graph.Name)
     {
         ArgumentNullException.ThrowIfNull(graph);
         _scale = graph.Input.Scale;
+        if (graph.Input.Normalize is { } norm)
+        {
+            var (mean, std) = norm.PerGroup(graph.Input.NormalizationGroups);
+            long[] shape = graph.Input.Shape.Rank == 3 ? [1, mean.Length, 1, 1] : [1, mean.Length];
+            _mean = torch.tensor(mean, shape);
+            _std = torch.tensor(std, shape);
+        }
+
         int n = graph.Layers.Count;
         Layers = nn.Sequential(graph.Layers.Select((l, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), LayerModules.Create(l, i == n - 1, context))).ToArray());
         register_module("layers", Layers);
@@ -272,7 +281,12 @@ public sealed class NetForgeModule : nn.Module<Tensor, Tensor>
     /// <summary>The layer modules, named by their index.</summary>
     public Sequential Layers { get; }
 
-    public override Tensor forward(Tensor x) => Layers.forward(x * _scale);
+    public override Tensor forward(Tensor x)
+    {
+        var scaled = x * _scale;
+        // (x·scale − mean) / std, as the own engine and ONNX's Sub and Div compute it (intermediates go with the caller's dispose scope).
+        return Layers.forward(_mean is null ? scaled : (scaled - _mean) / _std!);
+    }
 
     /// <summary>Softmax over the classes of <paramref name="logits"/>.</summary>
     public static Tensor Probabilities(Tensor logits) => F.softmax(logits, 1);

@@ -20,7 +20,7 @@ public static class Evaluation
     /// Evaluates <paramref name="set"/> in batches of <see cref="ITrainingEngine.MaxBatch"/>; the loss is the mean over
     /// samples. Keeps the <paramref name="maxMistakes"/> most confident mistakes (ties: lower index first).
     /// </summary>
-    public static EvaluationResult Run(ITrainingEngine engine, ImageSet set, int maxMistakes = 0)
+    public static EvaluationResult Run(ITrainingEngine engine, SampleSet set, int maxMistakes = 0)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(set);
@@ -55,26 +55,25 @@ public static class Evaluation
     }
 }
 
-/// <summary>Batches of raw samples from an <see cref="ImageSet"/>, as every engine takes them.</summary>
+/// <summary>Batches of raw samples from a <see cref="SampleSet"/>, as every engine takes them.</summary>
 internal static class Batches
 {
-    public static void CheckSampleSize(Spec.Graph.ModelGraph graph, ImageSet set)
+    public static void CheckSampleSize(Spec.Graph.ModelGraph graph, SampleSet set)
     {
         long size = graph.Input.Shape.Size;
-        if (set.PixelsPerImage != size)
-            throw new TrainingException($"the data has {set.PixelsPerImage} values per sample ({set.Rows}x{set.Cols}), the model's input {graph.Input.Shape} needs {size}");
+        if (set.SampleSize != size)
+            throw new TrainingException($"the data has {set.SampleSize} values per sample ({set.SampleDescription}), the model's input {graph.Input.Shape} needs {size}");
     }
 
-    /// <summary>Copies samples [start, start+count) (through <paramref name="perm"/> when given) as raw 0–255 floats plus labels.</summary>
-    public static void Gather(ImageSet set, int start, int count, int[]? perm, float[] x, int[] y)
+    /// <summary>Copies samples [start, start+count) (through <paramref name="perm"/> when given) as raw floats (pixels 0–255, table values) plus labels.</summary>
+    public static void Gather(SampleSet set, int start, int count, int[]? perm, float[] x, int[] y)
     {
-        int size = set.PixelsPerImage;
-        var pixels = set.Pixels;
+        int size = set.SampleSize;
         var labels = set.Labels;
         for (int i = 0; i < count; i++)
         {
             int index = perm is null ? start + i : perm[start + i];
-            TensorPrimitives.ConvertChecked<byte, float>(pixels.AsSpan(index * size, size), x.AsSpan(i * size, size));
+            set.CopySample(index, x.AsSpan(i * size, size));
             y[i] = labels[index];
         }
     }

@@ -24,7 +24,7 @@ namespace NetForge.Train.Training;
 public sealed class Trainer
 {
     private readonly ModelGraph _graph;
-    private readonly ImageSet _train, _validation, _test;
+    private readonly SampleSet _train, _validation, _test;
     private readonly bool _validationIsTest;
     private readonly TrainerOptions _options;
     private readonly ITrainingObserver _observer;
@@ -32,7 +32,7 @@ public sealed class Trainer
     private readonly string _dir;
 
     /// <summary>Prepares a run: the engine (batch-size activations, <see cref="TrainerOptions.Threads"/> workers) and the data split.</summary>
-    public Trainer(ITrainingEngineFactory engines, ModelGraph graph, ImageSet train, ImageSet test, TrainerOptions options, ITrainingObserver? observer = null)
+    public Trainer(ITrainingEngineFactory engines, ModelGraph graph, SampleSet train, SampleSet test, TrainerOptions options, ITrainingObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(engines);
         ArgumentNullException.ThrowIfNull(graph);
