@@ -103,4 +103,39 @@ public class DataSourceSpecTests
             Assert.Contains("  dataset: mnist\n", SpecCompiler.ToResolvedYaml(graph), StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void A_csv_source_and_input_normalisation_compile_and_round_trip()
+    {
+        string yaml = "name: t\ninput: {shape: [2], normalize: {mean: [1.5, -2], std: 0.25}}\nlayers:\n  - dense: {units: 3, activation: softmax}\n" +
+            "train:\n  dataset: {csv: {train: t.csv, test_split: 0.2, label: kind, features: [b, a]}}\n";
+        var graph = Compile(yaml);
+        var csv = Assert.IsType<CsvSourceSpec>(graph.Data);
+        Assert.Equal(("kind", 0.2, true), (csv.Label, csv.TestSplit, csv.LabelsFromData));
+        Assert.Equal(["b", "a"], csv.Features);
+        Assert.Equal(new[] { 1.5f, -2f }, graph.Input.Normalize!.Mean);
+        Assert.Equal(new[] { 0.25f, 0.25f }, graph.Input.Normalize.PerGroup(2).Std);
+        var again = SpecCompiler.Compile(SpecCompiler.ToResolvedYaml(graph), "r.yaml");
+        // The resolved spec lists the labels, so its source no longer takes them from the data.
+        Assert.Equal(csv with { Location = SourceLocation.None, LabelsFromData = false }, again.Data with { Location = SourceLocation.None });
+        Assert.Equal(graph.Fingerprint(), again.Fingerprint());
+        // A graph without normalisation keeps the fingerprint it had before normalize existed (checkpoints stay valid).
+        Assert.NotEqual(graph.Fingerprint(), (graph with { Input = graph.Input with { Normalize = null } }).Fingerprint());
+    }
+
+    [Theory]
+    [InlineData("input: {shape: [1, 2, 2]}", "{csv: {train: t.csv, test_split: 0.2, label: y}}", "does not fit a CSV table")]
+    [InlineData("input: {shape: [3]}", "{csv: {train: t.csv, test_split: 0.2, label: y, features: [a, b]}}", "does not fit the 2 feature columns")]
+    [InlineData("input: {shape: [2]}", "{csv: {train: t.csv, test_split: 0.2}}", "train.dataset.csv.label")]
+    [InlineData("input: {shape: [2]}", "{csv: {train: t.csv, label: y}}", "train.dataset.csv.test")]
+    [InlineData("input: {shape: [2]}", "{csv: {train: t.csv, test_split: 0.2, label: y, features: [a, y]}}", "lists the label column 'y'")]
+    [InlineData("input: {shape: [2]}", "{csv: {train: t.csv, test_split: 0.2, label: y, features: [a, a]}}", "lists 'a' twice")]
+    [InlineData("input: {shape: [2], normalize: {mean: [1, 2, 3], std: 1}}", "{csv: {train: t.csv, test_split: 0.2, label: y}}", "input.normalize.mean has 3 values for input [2]")]
+    [InlineData("input: {shape: [2], normalize: {mean: 0, std: 0}}", "{csv: {train: t.csv, test_split: 0.2, label: y}}", "input.normalize.std")]
+    [InlineData("input: {shape: [2], normalize: yes}", "{csv: {train: t.csv, test_split: 0.2, label: y}}", "input.normalize has the wrong form")]
+    public void Csv_and_normalize_mistakes_are_located(string input, string dataset, string fragment)
+    {
+        var errors = Errors($"name: t\n{input}\nlayers:\n  - dense: {{units: 3, activation: softmax}}\ntrain:\n  dataset: {dataset}\n");
+        Assert.Contains(errors, e => e.ToString().Contains(fragment, StringComparison.Ordinal) && e.Location.Line > 0);
+    }
 }

@@ -134,16 +134,8 @@ internal static class TrainBuilder
 
         int before = diags.Count;
         var r = new MapReader(map, diags, null, "train.dataset.images.", ImageFolderSourceSpec.Keys);
-        string? train = null, test = null;
-        if (r.Node("train") is null) r.Missing("train", "a folder with one sub-folder per class");
-        else if (r.Text("train", null) is { Length: > 0 } t) train = Resolve(baseDir, t);
-        else if (diags.Count == before) diags.Add(r.Node("train")!, null, "train.dataset.images.train is empty", "a folder with one sub-folder per class");
-        if (r.Has("test") && r.Text("test", null) is { Length: > 0 } te) test = Resolve(baseDir, te);
-        double split = r.Double("test_split", 0.0, Range.Unit);
-        if (r.Has("test") && r.Has("test_split"))
-            diags.Add(r.Node("test_split")!, null, "train.dataset.images has both test and test_split", "one of them", null, "a test folder, or the fraction of train to hold out");
-        else if (!r.Has("test") && split <= 0 && diags.Count == before)
-            r.Missing("test", "a test folder with the same class folders, or test_split: 0.2", "the test set evaluates the trained network: give test: FOLDER or test_split: FRACTION");
+        var (train, test, split) = TrainAndTest(r, baseDir, before, "images", "a folder with one sub-folder per class", "folder",
+            "a test folder with the same class folders");
         var color = r.Choice("color", "rgb", ["gray", "rgb"]) == "gray" ? ColorMode.Gray : ColorMode.Rgb;
         var size = r.Pair("size", null, 1, 16384);
         bool skip = r.Bool("skip_bad_files", false);
@@ -163,16 +155,8 @@ internal static class TrainBuilder
 
         int before = diags.Count;
         var r = new MapReader(map, diags, null, "train.dataset.csv.", CsvSourceSpec.Keys);
-        string? train = null, test = null, label = null;
-        if (r.Node("train") is null) r.Missing("train", "a CSV file with a header row");
-        else if (r.Text("train", null) is { Length: > 0 } t) train = Resolve(baseDir, t);
-        else if (diags.Count == before) diags.Add(r.Node("train")!, null, "train.dataset.csv.train is empty", "a CSV file with a header row");
-        if (r.Has("test") && r.Text("test", null) is { Length: > 0 } te) test = Resolve(baseDir, te);
-        double split = r.Double("test_split", 0.0, Range.Unit);
-        if (r.Has("test") && r.Has("test_split"))
-            diags.Add(r.Node("test_split")!, null, "train.dataset.csv has both test and test_split", "one of them", null, "a test table, or the fraction of train to hold out");
-        else if (!r.Has("test") && split <= 0 && diags.Count == before)
-            r.Missing("test", "a test CSV file with the same columns, or test_split: 0.2", "the test set evaluates the trained network: give test: FILE or test_split: FRACTION");
+        var (train, test, split) = TrainAndTest(r, baseDir, before, "csv", "a CSV file with a header row", "file", "a test CSV file with the same columns");
+        string? label = null;
         if (r.Node("label") is null) r.Missing("label", "the name of the label column", "the header name of the column holding each row's class");
         else if (r.Text("label", null) is { Length: > 0 } l) label = l;
         else if (diags.Count == before) diags.Add(r.Node("label")!, null, "train.dataset.csv.label is empty", "the name of the label column");
@@ -199,6 +183,26 @@ internal static class TrainBuilder
         bool skip = r.Bool("skip_bad_rows", false);
         if (diags.Count > before || train is null || label is null) return null;
         return new CsvSourceSpec(train, test, test is null ? split : 0.0, label, features, skip, LabelsFromData: false) { Location = location };
+    }
+
+    /// <summary>
+    /// The <c>train</c> path and <c>test</c> path or <c>test_split</c> fraction every file source has (exactly one of the
+    /// two), with located diagnostics for a missing, empty or doubled entry.
+    /// </summary>
+    private static (string? Train, string? Test, double Split) TrainAndTest(MapReader r, string baseDir, int before, string kind, string trainWhat, string unit, string testWhat)
+    {
+        var diags = r.Diags;
+        string? train = null, test = null;
+        if (r.Node("train") is null) r.Missing("train", trainWhat);
+        else if (r.Text("train", null) is { Length: > 0 } t) train = Resolve(baseDir, t);
+        else if (diags.Count == before) diags.Add(r.Node("train")!, null, $"train.dataset.{kind}.train is empty", trainWhat);
+        if (r.Has("test") && r.Text("test", null) is { Length: > 0 } te) test = Resolve(baseDir, te);
+        double split = r.Double("test_split", 0.0, Range.Unit);
+        if (r.Has("test") && r.Has("test_split"))
+            diags.Add(r.Node("test_split")!, null, $"train.dataset.{kind} has both test and test_split", "one of them", null, $"a test {unit}, or the fraction of train to hold out");
+        else if (!r.Has("test") && split <= 0 && diags.Count == before)
+            r.Missing("test", testWhat + ", or test_split: 0.2", $"the test set evaluates the trained network: give test: {unit.ToUpperInvariant()} or test_split: FRACTION");
+        return (train, test, split);
     }
 
     /// <summary>The folder relative data paths are resolved against: the spec file's own (the current folder for a spec without a file).</summary>
