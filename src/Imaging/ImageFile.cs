@@ -6,9 +6,12 @@ public static class ImageFile
     /// <summary>The formats <see cref="Load"/> and <see cref="Decode"/> understand, as shown in error messages.</summary>
     public const string SupportedFormats = "PNG, JPEG, BMP, GIF (first frame), WebP, PGM (P2 plain or P5 raw)";
 
+    /// <summary>The largest picture any decoder accepts: 2^26 pixels (8192 x 8192; 256 MiB as RGBA), checked from the header.</summary>
+    public const long MaxPixels = 1L << 26;
+
     /// <summary>
-    /// Reads <paramref name="path"/> and decodes it by sniffing its first bytes: the PNG signature → <see cref="Png"/>,
-    /// <c>P2</c>/<c>P5</c> → <see cref="Pgm"/>, JPEG, BMP, GIF and WebP → Skia's codecs (SkiaSharp). Anything else throws
+    /// Reads <paramref name="path"/> and decodes it by sniffing its first bytes: <c>P2</c>/<c>P5</c> → <see cref="Pgm"/>; PNG,
+    /// JPEG, BMP, GIF and WebP → Skia's codecs (SkiaSharp). Anything else throws
     /// <see cref="ImageFormatException"/> naming the file, the format it looks like (TIFF, other Netpbm) when
     /// recognisable, and the supported formats. I/O errors propagate unchanged.
     /// </summary>

@@ -24,7 +24,7 @@ public static class Pgm
     /// <summary>
     /// Decodes a P2 or P5 PGM held in memory. <paramref name="name"/> prefixes every error message. Throws
     /// <see cref="ImageFormatException"/> for a wrong magic number, a missing or non-numeric header field, zero or huge
-    /// dimensions (more than <see cref="Png.MaxPixels"/> pixels), maxval outside 1..65535, a sample above maxval, or
+    /// dimensions (more than <see cref="ImageFile.MaxPixels"/> pixels), maxval outside 1..65535, a sample above maxval, or
     /// too few samples.
     /// </summary>
     public static Image Decode(ReadOnlySpan<byte> data, string? name = null)
@@ -48,9 +48,9 @@ public static class Pgm
         {
             throw Fail(Inv($"zero {(w == 0 ? "width" : "height")} ({w}x{h})"));
         }
-        if (w > int.MaxValue || h > int.MaxValue || w * h > Png.MaxPixels)
+        if (w > int.MaxValue || h > int.MaxValue || w * h > ImageFile.MaxPixels)
         {
-            throw Fail(Inv($"{w}x{h} is more than the {Png.MaxPixels} (2^28) pixels this reader accepts"));
+            throw Fail(Inv($"{w}x{h} is more than the {ImageFile.MaxPixels} (2^26) pixels this reader accepts"));
         }
         if (maxval < 1 || maxval > 65535)
         {

@@ -3,16 +3,15 @@ using SkiaSharp;
 namespace NetForge.Imaging;
 
 /// <summary>
-/// JPEG, BMP, GIF (first frame) and WebP through Skia's codecs (SkiaSharp; libjpeg-turbo, libwebp and Skia's own BMP and
-/// GIF readers, fuzzed upstream). The size is read from the header before anything is decoded, so a picture above
-/// <see cref="MaxPixels"/> (a decompression bomb) is refused without allocating it; a truncated file is an error, never a
-/// picture padded with gray. EXIF orientation is not applied (as Keras's loader does not).
+/// PNG, JPEG, BMP, GIF (first frame) and WebP through Skia's codecs (SkiaSharp; libpng, libjpeg-turbo, libwebp and Skia's
+/// own BMP and GIF readers, fuzzed upstream). The size is read from the header before anything is decoded, so a picture above
+/// <see cref="ImageFile.MaxPixels"/> (a decompression bomb) is refused without allocating it; a truncated file is an error, never a
+/// picture padded with gray. EXIF orientation is not applied (as Keras's loader does not), nor any
+/// embedded colour profile or gamma (pixel values are the file's). An opaque gray picture decodes to
+/// <see cref="PixelFormat.Gray8"/>, anything else to <see cref="PixelFormat.Rgba8"/> (not premultiplied).
 /// </summary>
 internal static class SkiaDecoder
 {
-    /// <summary>The largest picture decoded: 2^26 pixels (8192 x 8192; 256 MiB as RGBA).</summary>
-    public const long MaxPixels = 1L << 26;
-
     public static Image Decode(ReadOnlySpan<byte> data, string? name, string format)
     {
         string prefix = name is null ? string.Empty : name + ": ";
@@ -23,18 +22,21 @@ internal static class SkiaDecoder
         var info = codec.Info;
         long pixels = (long)info.Width * info.Height;
         if (info.Width <= 0 || info.Height <= 0) throw new ImageFormatException($"{prefix}{format} header gives a {info.Width}x{info.Height} picture");
-        if (pixels > MaxPixels)
+        if (pixels > ImageFile.MaxPixels)
         {
             throw new ImageFormatException(
-                $"{prefix}{format} of {info.Width}x{info.Height} is {pixels:N0} pixels, more than the {MaxPixels:N0} (2^26) this reader decodes");
+                $"{prefix}{format} of {info.Width}x{info.Height} is {pixels:N0} pixels, more than the {ImageFile.MaxPixels:N0} (2^26) this reader decodes");
         }
 
-        var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        bool gray = info.ColorType == SKColorType.Gray8 && info.AlphaType == SKAlphaType.Opaque;
+        var target = gray
+            ? new SKImageInfo(info.Width, info.Height, SKColorType.Gray8, SKAlphaType.Opaque)
+            : new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var buffer = new byte[target.BytesSize];
         SKCodecResult result = codec.GetPixels(target, buffer);
         if (result != SKCodecResult.Success)
             throw new ImageFormatException($"{prefix}{format} of {info.Width}x{info.Height} cannot be decoded ({Describe(result)})");
-        return new Image(info.Width, info.Height, PixelFormat.Rgba8, buffer);
+        return new Image(info.Width, info.Height, gray ? PixelFormat.Gray8 : PixelFormat.Rgba8, buffer);
     }
 
     private static string Describe(SKCodecResult result) => result switch

@@ -73,7 +73,7 @@ public class PgmTests
         Assert.Contains("sample 1 at byte 11 is 9, above maxval 7", Fails(Ascii("P2 2 1 7 1 9")).Message);
         Assert.Contains("sample 0 at byte 0xB", Fails([.. Ascii("P5 1 1 7\n"), 9]).Message.Replace("byte 9", "byte 0xB"));
         Assert.Contains("expected a decimal number, found '-'", Fails(Ascii("P2 2 1 7 1 -1")).Message);
-        Assert.Contains("more than the 268435456 (2^28) pixels", Fails(Ascii("P5 100000 100000 255\n")).Message);
+        Assert.Contains("more than the 67108864 (2^26) pixels", Fails(Ascii("P5 100000 100000 255\n")).Message);
         Assert.Contains("truncated: P2 data ends after 1 of 2 samples", Fails(Ascii("P2 2 1 7 1 ")).Message);
     }
 

@@ -55,7 +55,7 @@ public class PythonInteropTests
             var rng = new Random(21);
             var paths = new List<string>();
             var expected = new List<string>();
-            foreach (var (format, colorType) in new[] { (PixelFormat.Gray8, 0), (PixelFormat.GrayAlpha8, 4), (PixelFormat.Rgb8, 2), (PixelFormat.Rgba8, 6) })
+            foreach (var (format, colorType) in new[] { (PixelFormat.Gray8, 0), (PixelFormat.GrayAlpha8, 6), (PixelFormat.Rgb8, 2), (PixelFormat.Rgba8, 6) })
             {
                 // half noise, half gradient, so several filter types are chosen
                 var image = new Image(37, 23, format);
@@ -66,7 +66,9 @@ public class PythonInteropTests
                 string path = Path.Combine(dir, $"{format}.png");
                 Png.Write(path, image);
                 paths.Add(path);
-                expected.Add($"37 23 {colorType} {Convert.ToHexString(image.Pixels).ToLowerInvariant()}");
+                // Skia has no gray+alpha pixel type: GrayAlpha8 is written as RGBA
+                byte[] written = format == PixelFormat.GrayAlpha8 ? Rgba.Of(image) : image.Pixels;
+                expected.Add($"37 23 {colorType} {Convert.ToHexString(written).ToLowerInvariant()}");
             }
             // one python process for all files: starting python3 is the slow part
             Assert.Equal(expected, RunPython(paths).Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -1,4 +1,4 @@
-namespace NetForge.Imaging;
+namespace NetForge.Imaging.Tests;
 
 /// <summary>CRC-32 as PNG and zlib's <c>crc32</c> define it (reflected polynomial 0xEDB88320, init and final xor 0xFFFFFFFF).</summary>
 internal static class Crc32
