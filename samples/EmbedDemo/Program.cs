@@ -1,21 +1,33 @@
-// EmbedDemo: classify MNIST-style IDX images with an exported NetForge model, using only NetForge.Runtime.
+// EmbedDemo: classify IDX images or CSV rows with an exported NetForge model, using only NetForge.Runtime (and Sep to
+// read CSV, as an app would).
 //
 //   dotnet run --project samples/EmbedDemo -- model.onnx t10k-images-idx3-ubyte [t10k-labels-idx1-ubyte] [count]
+//   dotnet run --project samples/EmbedDemo -- model.onnx table.csv [count]
 //
-// The model takes raw 0-255 pixel values (NetForge puts the 1/255 scaling into the graph), either as [N, 784]
-// (MLPs) or [N, 1, 28, 28] (CNNs); NetForgeModel reads the layout, the labels and the outputs from the model itself.
+// The model takes raw values: 0-255 pixels (NetForge puts the 1/255 scaling and any normalisation into the graph) as
+// [N, features] (MLPs) or [N, C, H, W] (CNNs), or a table's raw feature values (the per-feature normalisation is in the
+// graph too). NetForgeModel reads the layout, the labels and the outputs from the model itself; a table model's
+// metadata names its feature columns (input_features) and its label column (label_column).
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Text.Json;
 using NetForge.Runtime;
+using nietras.SeparatedValues;
 
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: EmbedDemo <model.onnx> <images.idx3-ubyte> [labels.idx1-ubyte] [count]");
+    Console.Error.WriteLine("       EmbedDemo <model.onnx> <table.csv> [count]");
     return 2;
 }
 
 try
 {
+    if (args[1].EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+    {
+        return ClassifyTable(args[0], args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : int.MaxValue);
+    }
+
     (int[] imageDims, byte[] pixels) = ReadIdx(args[1], expectedRank: 3);
     (_, byte[] labels) = args.Length > 2 ? ReadIdx(args[2], expectedRank: 1) : ([], []);
     int available = imageDims[0];
@@ -70,6 +82,71 @@ catch (Exception e) when (e is ModelException or IOException or InvalidDataExcep
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
+}
+
+// A CSV table with a header: the model's feature columns by name, in the model's order; the label column, when the table
+// has it, gives the accuracy (labels are class names, or class indices when the model's labels are 0..K-1).
+static int ClassifyTable(string modelPath, string csvPath, int limit)
+{
+    using var model = NetForgeModel.Open(modelPath);
+    ModelContract contract = model.Contract;
+    if (!contract.Metadata.TryGetValue("input_features", out string? featuresJson))
+    {
+        throw new InvalidDataException($"{modelPath}: the model does not name its input features (not exported from a CSV-trained NetForge run)");
+    }
+    string[] features = JsonSerializer.Deserialize<string[]>(featuresJson) ?? [];
+    contract.Metadata.TryGetValue("label_column", out string? labelColumn);
+    Console.WriteLine($"ONNX Runtime {NetForgeModel.OnnxRuntimeVersion}; model '{contract.GraphName}': {features.Length} features -> {contract.Classes} classes ({string.Join(" ", contract.Labels)})");
+
+    var values = new List<float>();
+    var truth = new List<string?>();
+    using (var reader = Sep.Reader(o => o with { Unescape = true, Trim = SepTrim.All }).FromFile(csvPath))
+    {
+        var header = reader.Header;
+        foreach (string f in features)
+        {
+            if (!header.ColNames.Contains(f)) throw new InvalidDataException($"{csvPath}: no column '{f}' (the model reads {string.Join(", ", features)})");
+        }
+        bool hasLabel = labelColumn is not null && header.ColNames.Contains(labelColumn);
+        foreach (var row in reader)
+        {
+            if (truth.Count == limit) break;
+            foreach (string f in features)
+            {
+                var col = row[f];
+                if (!float.TryParse(col.Span, NumberStyles.Float, CultureInfo.InvariantCulture, out float v))
+                {
+                    throw new InvalidDataException($"{csvPath}:{row.LineNumberFrom}: column '{f}' holds '{col.ToString()}', not a number");
+                }
+                values.Add(v);
+            }
+            truth.Add(hasLabel ? row[labelColumn!].ToString() : null);
+        }
+    }
+
+    int count = truth.Count;
+    float[] probabilities = model.Predict(values.ToArray(), count);   // raw feature values: the model normalises them
+    int correct = 0, known = 0;
+    for (int i = 0; i < count; i++)
+    {
+        ReadOnlySpan<float> row = probabilities.AsSpan(i * contract.Classes, contract.Classes);
+        int best = NetForgeModel.ArgMax(row);
+        if (truth[i] is string label)
+        {
+            known++;
+            correct += label == contract.Labels[best] ? 1 : 0;
+        }
+        if (i < 10)
+        {
+            string shown = truth[i] is null ? "" : $"  (true {truth[i]})";
+            Console.WriteLine($"  row {i + 1,5}: {contract.Labels[best],-12} p={row[best]:F4}{shown}");
+        }
+    }
+    if (known > 0)
+    {
+        Console.WriteLine($"accuracy over {known} rows: {100.0 * correct / known:F2}% ({correct}/{known})");
+    }
+    return 0;
 }
 
 // IDX: 2 zero bytes, element type (0x08 = ubyte), rank, then rank big-endian int32 dimensions, then the data.

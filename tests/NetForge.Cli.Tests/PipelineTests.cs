@@ -91,6 +91,41 @@ public sealed partial class PipelineTests
         Assert.Equal((int)Math.Round(engineAccuracy * total), correct);
     }
 
+    [Fact]
+    public void The_embedding_sample_classifies_csv_rows_by_column_name_with_the_normalisation_inside_the_model()
+    {
+        using var dir = new TempDir();
+        SklearnTables.Iris(dir.Path);
+        // specs/iris_mlp.yaml tested on the whole table, so the sample sees the engine's test rows
+        string spec = dir.Write("iris.yaml", File.ReadAllText(Cli.Spec("iris_mlp.yaml"))
+            .Replace("{train: ../data/tables/iris.csv, test_split: 0.2, label: species}", "{train: iris.csv, test: iris.csv, label: species}", StringComparison.Ordinal)
+            .Replace("epochs: 40", "epochs: 10", StringComparison.Ordinal));
+        string run = dir.File("run");
+        var train = Cli.Run("train", spec, "--out", run, "--quiet");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.True(Cli.Run("export", run).ExitCode == 0);
+        double engineAccuracy = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement
+            .GetProperty("test_accuracy").GetDouble();
+
+        // the columns in another order and one extra: the sample picks the model's features by name
+        var lines = File.ReadAllLines(Path.Combine(dir.Path, "iris.csv"));
+        string shuffled = dir.Write("rows.csv", string.Join('\n', lines.Select(l => l.Split(',')).Select(f => $"{f[4]},{f[3]},note,{f[1]},{f[0]},{f[2]}")));
+        var (exit, output) = RunEmbedDemo(Path.Combine(run, "model.onnx"), shuffled);
+        Assert.True(exit == 0, output);
+        Assert.Contains("4 features -> 3 classes (setosa versicolor virginica)", output, StringComparison.Ordinal);
+        var match = TableAccuracyLine().Match(output);
+        Assert.True(match.Success, output);
+        Assert.Equal(150, int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+        Assert.Equal((int)Math.Round(engineAccuracy * 150), int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+
+        var (bad, message) = RunEmbedDemo(Path.Combine(run, "model.onnx"), dir.Write("wrong.csv", "a,b\n1,2\n"));
+        Assert.Equal(1, bad);
+        Assert.Contains("no column 'sepal_length'", message, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"accuracy over \d+ rows: [\d.]+% \((\d+)/(\d+)\)")]
+    private static partial Regex TableAccuracyLine();
+
     [GeneratedRegex(@"accuracy over \d+ images: [\d.]+% \((\d+)/(\d+)\)")]
     private static partial Regex AccuracyLine();
 
