@@ -5,8 +5,8 @@
 # On such a host COMMAND runs directly. On an older one (Debian 12: our machines and CI) the lane builds a Debian 13
 # root once with debootstrap (cached in $NETFORGE_HOME/lanes/trixie; the mirror is read from this machine's own apt
 # sources) and runs COMMAND inside it: a private mount namespace (unshare -m, so no mount outlives the command)
-# bind-mounts /proc, /dev, /tmp, the .NET SDK, the NuGet package folders, NETFORGE_HOME and the current folder at the
-# same paths, then chroots. Build on the host (Debian 12 builds TorchSharp code fine); run inside.
+# bind-mounts /proc, /dev, /tmp, the .NET SDK, the NuGet package folders, NETFORGE_HOME, the current folder and the
+# Debian-packaged data the tests read at the same paths, then chroots. Build on the host (Debian 12 builds TorchSharp code fine); run inside.
 # Anything that stops the lane exits non-zero with the reason: the lane never skips.
 set -euo pipefail
 
@@ -45,7 +45,9 @@ fi
 [ "$(id -u)" = 0 ] || die "$lib lacks $needed; running inside the Debian 13 lane needs root (unshare -m, chroot)"
 dotnet_dir=$(dirname "$(readlink -f "$(command -v dotnet)")")
 mounts=(/proc /dev /tmp "$dotnet_dir" "$home" "$PWD")
-for d in "${NUGET_PACKAGES:-$HOME/.nuget/packages}" /opt/nuget/packages "$HOME/.nuget" "$HOME/.dotnet"; do
+# plus the real data Debian packages put on the host, which the tests read (python3-sklearn's tables, Fashion-MNIST)
+for d in "${NUGET_PACKAGES:-$HOME/.nuget/packages}" /opt/nuget/packages "$HOME/.nuget" "$HOME/.dotnet" \
+         /usr/lib/python3/dist-packages/sklearn/datasets/data /usr/share/datasets; do
   [ -d "$d" ] && mounts+=("$d")
 done
 script='set -e; root=$1; shift; n=$1; shift

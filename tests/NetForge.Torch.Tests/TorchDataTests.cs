@@ -6,7 +6,8 @@ namespace NetForge.Torch.Tests;
 
 /// <summary>
 /// The TorchSharp engine reads the same data as the own engine: RGB pictures in class folders (written here, decoded by
-/// NetForge.Data) train through <c>--engine torchsharp</c>, and parity against TorchSharp's answers passes.
+/// NetForge.Data) and a CSV table (iris, from Debian's python3-sklearn) train through <c>--engine torchsharp</c>, and
+/// parity against TorchSharp's answers passes.
 /// </summary>
 public class TorchDataTests(ITestOutputHelper output)
 {
@@ -57,6 +58,43 @@ public class TorchDataTests(ITestOutputHelper output)
         var parity = new StringWriter();
         Assert.Equal(0, NetForge.Cli.Program.Run(["parity", run], parity, stderr));
         Assert.Contains("reference engine: torchsharp", parity.ToString(), StringComparison.Ordinal);
+        Assert.Contains("verdict: PASS", parity.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_csv_table_with_auto_normalisation_trains_on_torchsharp_like_the_own_engine_and_passes_parity()
+    {
+        using var engines = new TempDir();
+        Directory.CreateSymbolicLink(engines.File("torchsharp"), AppContext.BaseDirectory.TrimEnd('/'));
+        Environment.SetEnvironmentVariable("NETFORGE_ENGINES", engines.Path);
+        using var dir = new TempDir();
+        SklearnTables.Iris(dir.Path);
+        string spec = dir.Write("iris.yaml", File.ReadAllText(RepoRoot.Combine("specs", "iris_mlp.yaml"))
+            .Replace("../data/tables/iris.csv", "iris.csv", StringComparison.Ordinal));
+        var accuracy = new Dictionary<string, double>();
+        foreach (string engine in new[] { "netforge", "torchsharp" })
+        {
+            string run = dir.File(engine);
+            var (stdout, stderr) = (new StringWriter(), new StringWriter());
+            int code = NetForge.Cli.Program.Run(["train", spec, "--engine", engine, "--out", run, "--quiet"], stdout, stderr);
+            output.WriteLine(stdout.ToString() + stderr);
+            Assert.Equal(0, code);
+            accuracy[engine] = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement
+                .GetProperty("test_accuracy").GetDouble();
+            // both engines computed the same normalisation from the same training rows
+            Assert.Contains("normalize: {mean: [5.8", File.ReadAllText(Path.Combine(run, "spec.resolved.yaml")), StringComparison.Ordinal);
+        }
+        output.WriteLine($"iris test accuracy: own {accuracy["netforge"]:F4}, torchsharp {accuracy["torchsharp"]:F4}");
+        Assert.InRange(accuracy["torchsharp"], 0.85, 1.0);
+        Assert.InRange(Math.Abs(accuracy["torchsharp"] - accuracy["netforge"]), 0, 0.1);   // 30 test rows: 3 rows apart at most
+
+        string ts = dir.File("torchsharp");
+        var (o, e) = (new StringWriter(), new StringWriter());
+        Assert.Equal(0, NetForge.Cli.Program.Run(["export", ts], o, e));
+        var parity = new StringWriter();
+        Assert.Equal(0, NetForge.Cli.Program.Run(["parity", ts], parity, e));
+        Assert.Contains("reference engine: torchsharp", parity.ToString(), StringComparison.Ordinal);
+        Assert.Contains("preprocessing in the model: (x − mean) / std per feature", parity.ToString(), StringComparison.Ordinal);
         Assert.Contains("verdict: PASS", parity.ToString(), StringComparison.Ordinal);
     }
 }

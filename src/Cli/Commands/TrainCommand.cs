@@ -40,7 +40,7 @@ internal static class TrainCommand
         };
         engine.AcceptOnlyFromAmong(Engines.EngineCatalog.Names);
         var noReport = new Option<bool>("--no-report") { Description = "Do not evaluate the test set for report.html and the confusion matrix at the end." };
-        var command = new Command("train", "Train a spec on MNIST; writes checkpoints, history and metrics to a run folder.")
+        var command = new Command("train", "Train a spec on its data (MNIST, IDX files, picture folders or a CSV table); writes checkpoints, history, metrics and a report to a run folder.")
         {
             spec, epochs, batch, seed, threads, output, limit, data, quiet, resume, noReport, engine,
         };
