@@ -99,8 +99,10 @@ public static class CsvTables
         if (!File.Exists(path)) throw new DataException($"{path}: CSV file not found");
         try
         {
+            char? separator = SniffSeparator(path);
             using var reader = Sep.Reader(o => o with
             {
+                Sep = separator is char c ? new Sep(c) : o.Sep,
                 HasHeader = false,
                 DisableColCountCheck = true,
                 Unescape = true,
@@ -117,6 +119,32 @@ public static class CsvTables
         {
             throw new DataException($"{path}: cannot read the CSV file: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// The separator of the first non-blank line (the header): the most frequent of <c>, ; TAB |</c> outside quotes, comma
+    /// on a tie; null when the line has none (one column). Sep's own detection looks at the first line only, so a file
+    /// starting with blank lines would otherwise be read with its fallback, ';'.
+    /// </summary>
+    internal static char? SniffSeparator(string path)
+    {
+        using var text = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        for (int n = 0; n < 1000 && text.ReadLine() is { } line; n++)
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            ReadOnlySpan<char> candidates = [',', ';', '\t', '|'];
+            Span<int> counts = stackalloc int[candidates.Length];
+            bool quoted = false;
+            foreach (char ch in line)
+            {
+                if (ch == '"') quoted = !quoted;
+                else if (!quoted && candidates.IndexOf(ch) is int k and >= 0) counts[k]++;
+            }
+            int best = 0;
+            for (int k = 1; k < counts.Length; k++) if (counts[k] > counts[best]) best = k;
+            return counts[best] > 0 ? candidates[best] : null;
+        }
+        return null;
     }
 
     private static Table Read(SepReader reader, string path, Layout layout, List<string> skipped)
