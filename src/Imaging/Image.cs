@@ -70,6 +70,27 @@ public sealed class Image
     /// <summary>True for <see cref="PixelFormat.GrayAlpha8"/> and <see cref="PixelFormat.Rgba8"/>.</summary>
     public bool HasAlpha => Format is PixelFormat.GrayAlpha8 or PixelFormat.Rgba8;
 
+    /// <summary>
+    /// What the picture is, in words for a user: <c>gray</c>, <c>gray with alpha</c>, <c>RGB</c> or <c>RGBA</c>; an
+    /// <see cref="PixelFormat.Rgba8"/> picture that is fully opaque (every JPEG, as Skia decodes it) says <c>RGB</c>.
+    /// </summary>
+    public string Kind => Format switch
+    {
+        PixelFormat.Gray8 => "gray",
+        PixelFormat.GrayAlpha8 => "gray with alpha",
+        PixelFormat.Rgb8 => "RGB",
+        _ => IsOpaque() ? "RGB" : "RGBA",
+    };
+
+    private bool IsOpaque()
+    {
+        for (int i = 3; i < Pixels.Length; i += 4)
+        {
+            if (Pixels[i] != 255) return false;
+        }
+        return true;
+    }
+
     /// <summary>Bytes (channels) per pixel of <paramref name="format"/>.</summary>
     public static int ChannelsOf(PixelFormat format) => format switch
     {

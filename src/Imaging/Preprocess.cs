@@ -38,7 +38,7 @@ public enum Invert
 /// <param name="Pixels">width × height gray bytes, row-major; 0 = background, 255 = full ink.</param>
 /// <param name="Inverted">Whether the gray picture was inverted (v → 255 − v).</param>
 /// <param name="Applied">The fit actually performed: <see cref="Fit.Stretch"/> (including "used as is") or <see cref="Fit.Digit"/>; never <see cref="Fit.Auto"/>.</param>
-/// <param name="Description">One short line saying what was done, for the user, e.g. "converted 100x60 Rgb8 to gray; inverted (light background); levels 5..227 stretched to 0..255; digit fit: ink 30x44 at (55,6) scaled to 14x20, centred by centre of mass at (4,7) in 28x28".</param>
+/// <param name="Description">One short line saying what was done, for the user, e.g. "converted 100x60 RGB to gray; inverted (light background); levels 5..227 stretched to 0..255; digit fit: ink 30x44 at (55,6) scaled to 14x20, centred by centre of mass at (4,7) in 28x28".</param>
 public sealed record ModelInput(byte[] Pixels, bool Inverted, Fit Applied, string Description);
 
 /// <summary>
@@ -346,7 +346,7 @@ public static class Preprocess
                 gray[i] = (byte)(255 - gray[i]);
             }
         }
-        string start = Inv($"converted {w}x{h} {image.Format} to gray") + (inverted
+        string start = (image.Format == PixelFormat.Gray8 ? Inv($"{w}x{h} gray") : Inv($"converted {w}x{h} {image.Kind} to gray")) + (inverted
             ? invert == Invert.Always ? "; inverted" : "; inverted (light background)"
             : string.Empty);
 

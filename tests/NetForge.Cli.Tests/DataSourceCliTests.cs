@@ -183,7 +183,7 @@ public class DataSourceCliTests
         var predict = Cli.Run("predict", model, jpeg.Path, "--top", "1", "--json");
         Assert.True(predict.ExitCode == 0, predict.ToString());
         var answer = JsonDocument.Parse(predict.Out).RootElement;
-        Assert.Contains("to RGB; stretched to 20x20", answer.GetProperty("preprocessing").GetString(), StringComparison.Ordinal);
+        Assert.Contains("28x28 RGB; stretched to 20x20", answer.GetProperty("preprocessing").GetString(), StringComparison.Ordinal);
         var planes = Preprocess.ResizePlanes(Preprocess.ToPlanes(ImageFile.Load(jpeg.Path), 3), 3, 28, 28, 20, 20);
         using var onnx = NetForge.Runtime.NetForgeModel.Open(model);
         string expected = onnx.Contract.Labels[NetForge.Runtime.NetForgeModel.ArgMax(onnx.Predict(planes, 1))];

@@ -221,7 +221,7 @@ public class PreprocessTests
         // keeps full strokes full
         Assert.Equal(255, input.Pixels.Max());
         Assert.Equal(0, input.Pixels[0]);
-        Assert.Equal("converted 100x60 Rgb8 to gray; inverted (light background); levels 5..227 stretched to 0..255; digit fit: ink 30x44 at (55,6) scaled to 14x20, centred by centre of mass at (4,7) in 28x28", input.Description);
+        Assert.Equal("converted 100x60 RGB to gray; inverted (light background); levels 5..227 stretched to 0..255; digit fit: ink 30x44 at (55,6) scaled to 14x20, centred by centre of mass at (4,7) in 28x28", input.Description);
         // the stem is to the right of the bar's middle, so the mass centre pulls the box left of the geometric centre
         int firstInkColumn = Enumerable.Range(0, 28).First(x => Enumerable.Range(0, 28).Any(y => input.Pixels[(y * 28) + x] > 32));
         Assert.True(firstInkColumn < (28 - w) / 2, $"box starts at column {firstInkColumn}, geometric centring would give {(28 - w) / 2}");
@@ -297,7 +297,7 @@ public class PreprocessTests
         }
         var input = Preprocess.ToModelInput(small, 28, 28);
         Assert.DoesNotContain("levels", input.Description);
-        Assert.Equal("converted 40x40 Gray8 to gray; digit fit: ink 10x20 at (15,10) scaled to 10x20, centred by centre of mass at (9,4) in 28x28", input.Description);
+        Assert.Equal("40x40 gray; digit fit: ink 10x20 at (15,10) scaled to 10x20, centred by centre of mass at (9,4) in 28x28", input.Description);
         // same size: the crop is pasted unchanged
         Assert.Equal(128, input.Pixels[(4 * 28) + 9]);
         Assert.Equal(255, input.Pixels[(4 * 28) + 10]);

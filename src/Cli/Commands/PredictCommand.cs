@@ -180,7 +180,8 @@ internal static class PredictCommand
     private static (byte[] Pixels, string Description) Rgb(Image picture, InputShape input)
     {
         var planes = Preprocess.ToPlanes(picture, 3);
-        string text = $"converted {picture.Width}x{picture.Height} {picture.Format} to RGB";
+        string kind = picture.Kind;
+        string text = kind == "RGB" ? $"{picture.Width}x{picture.Height} RGB" : $"converted {picture.Width}x{picture.Height} {kind} to RGB";
         if (picture.Width == input.Width && picture.Height == input.Height) return (planes, text + $"; already {input.Width}x{input.Height}: pixels used as is");
         return (Preprocess.ResizePlanes(planes, 3, picture.Width, picture.Height, input.Width, input.Height), text + $"; stretched to {input.Width}x{input.Height}");
     }
