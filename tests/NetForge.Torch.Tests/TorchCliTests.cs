@@ -66,9 +66,7 @@ public class TorchCliTests(ITestOutputHelper output)
     [Fact]
     public void Train_with_torchsharp_then_export_parity_evaluate_and_resume()
     {
-        using var engines = new TempDir();
-        Directory.CreateSymbolicLink(engines.File("torchsharp"), AppContext.BaseDirectory.TrimEnd('/'));
-        Environment.SetEnvironmentVariable("NETFORGE_ENGINES", engines.Path);
+        ThisBuildAsEngine.Use();
         using var dir = new TempDir();
         string run = dir.File("mlp");
         var train = Cli("train", RepoRoot.Combine("specs", "mlp.yaml"), "--engine", "torchsharp", "--limit", "3000", "--epochs", "1",

@@ -35,9 +35,7 @@ public class TorchDataTests(ITestOutputHelper output)
     [Fact]
     public void Rgb_picture_folders_train_on_torchsharp_and_pass_parity_against_it()
     {
-        using var engines = new TempDir();
-        Directory.CreateSymbolicLink(engines.File("torchsharp"), AppContext.BaseDirectory.TrimEnd('/'));
-        Environment.SetEnvironmentVariable("NETFORGE_ENGINES", engines.Path);
+        ThisBuildAsEngine.Use();
         using var dir = new TempDir();
         WriteBands(dir.File("train"), 40, 1);
         WriteBands(dir.File("test"), 10, 2);
@@ -64,9 +62,7 @@ public class TorchDataTests(ITestOutputHelper output)
     [Fact]
     public void A_csv_table_with_auto_normalisation_trains_on_torchsharp_like_the_own_engine_and_passes_parity()
     {
-        using var engines = new TempDir();
-        Directory.CreateSymbolicLink(engines.File("torchsharp"), AppContext.BaseDirectory.TrimEnd('/'));
-        Environment.SetEnvironmentVariable("NETFORGE_ENGINES", engines.Path);
+        ThisBuildAsEngine.Use();
         using var dir = new TempDir();
         SklearnTables.Iris(dir.Path);
         string spec = dir.Write("iris.yaml", File.ReadAllText(RepoRoot.Combine("specs", "iris_mlp.yaml"))
