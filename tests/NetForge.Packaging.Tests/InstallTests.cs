@@ -64,6 +64,7 @@ public sealed class InstallTests : IDisposable
         // NetForge.Runtime depends on exactly one package, the official ONNX Runtime; the tool carries everything inside.
         Assert.Equal(["Microsoft.ML.OnnxRuntime"], AssertPackageMetadata(Path.Combine(feed, $"NetForge.Runtime.{Version}.nupkg"), "lib/net10.0/NetForge.Runtime.xml"));
         Assert.Empty(AssertPackageMetadata(Path.Combine(feed, $"NetForge.Tool.{Version}.nupkg"), "tools/net10.0/any/netforge.dll"));
+        AssertToolCarriesOnlyLoadableNatives(Path.Combine(feed, $"NetForge.Tool.{Version}.nupkg"));
         // Sources: the packed NetForge packages, and this machine's NuGet package folder (laid out as a local feed), from
         // which NuGet restores Microsoft.ML.OnnxRuntime into the private NUGET_PACKAGES: offline, and no stale NetForge.
         File.WriteAllText(Path.Combine(_temp, "nuget.config"),
@@ -145,6 +146,24 @@ public sealed class InstallTests : IDisposable
         """;
 
     /// <summary>Checks README, MIT expression, the version and the expected file; returns the ids of the package's dependencies.</summary>
+    /// <summary>
+    /// The tool never carries libtorch or TorchSharp (that engine is a plugin built on request), and none of the native
+    /// files a .NET 10 desktop app cannot load (Directory.Build.targets: SkiaSharp's Windows .pdb files, .lib, ONNX
+    /// Runtime's Android/iOS archives), while every platform's loadable SkiaSharp and ONNX Runtime libraries are there.
+    /// </summary>
+    private static void AssertToolCarriesOnlyLoadableNatives(string nupkg)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(nupkg);
+        var names = zip.Entries.Select(e => e.FullName).ToList();
+        Assert.DoesNotContain(names, n => n.Contains("torch", StringComparison.OrdinalIgnoreCase));
+        string[] unloadable = [.. names.Where(n => n.Contains("/runtimes/", StringComparison.Ordinal)
+            && (n.EndsWith(".pdb", StringComparison.Ordinal) || n.EndsWith(".lib", StringComparison.Ordinal)
+                || n.EndsWith(".aar", StringComparison.Ordinal) || n.EndsWith(".xcframework.zip", StringComparison.Ordinal)))];
+        Assert.True(unloadable.Length == 0, "unloadable native files in the tool: " + string.Join(", ", unloadable.Take(5)));
+        foreach (string native in new[] { "linux-x64/native/libSkiaSharp.so", "win-x64/native/libSkiaSharp.dll", "osx/native/libSkiaSharp.dylib", "linux-x64/native/libonnxruntime.so", "win-x64/native/onnxruntime.dll" })
+            Assert.Contains(names, n => n.EndsWith("/runtimes/" + native, StringComparison.Ordinal));
+    }
+
     private static string[] AssertPackageMetadata(string nupkg, string expectedFile)
     {
         using var zip = System.IO.Compression.ZipFile.OpenRead(nupkg);
