@@ -81,6 +81,7 @@ public static class ImageFolders
         string cachePath = Path.Combine(cacheDir, key + ".bin");
         if (TryReadCache(cachePath, out var cached))
         {
+            Touch(cachePath);
             progress?.Invoke($"images: {train.Count + test.Count:N0} decoded pictures read from the cache {cachePath}");
             return new DataSet(cached.Train, cached.Test, description, files) { Classes = classes, Skipped = cached.Skipped };
         }
@@ -254,11 +255,24 @@ public static class ImageFolders
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 
-    /// <summary>The cache keeps at most this many sets, and at most <see cref="MaxCacheBytes"/>; the least recently written go first.</summary>
+    /// <summary>The cache keeps at most this many sets, and at most <see cref="MaxCacheBytes"/>; the least recently used (written or read) go first.</summary>
     public const int MaxCacheFiles = 32;
 
     /// <summary>The cache's size limit: 8 GiB.</summary>
     public const long MaxCacheBytes = 8L << 30;
+
+    /// <summary>A cache hit counts as a use: eviction goes by last-write time, so the least recently used set goes first.</summary>
+    private static void Touch(string path)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // a read-only cache still serves; it only ages
+        }
+    }
 
     private static void Evict(string cacheDir, string keep)
     {

@@ -151,9 +151,13 @@ public class ImageFoldersTests
         var first = new List<string>();
         var a = Load(Source(dir.File("train"), dir.File("test")), dir, first);
         Assert.Contains(first, l => l.StartsWith("images: decoded 24 pictures", StringComparison.Ordinal));
+        string written = Directory.GetFiles(dir.File("cache"), "*.bin").Single();
+        var old = DateTime.UtcNow.AddDays(-30);
+        File.SetLastWriteTimeUtc(written, old);
         var second = new List<string>();
         var b = Load(Source(dir.File("train"), dir.File("test")), dir, second);
         Assert.Contains(second, l => l.Contains("read from the cache", StringComparison.Ordinal));
+        Assert.True(File.GetLastWriteTimeUtc(written) > old.AddDays(29), "a cache hit refreshes the set's time, so eviction is least recently used");
         Assert.Equal(((ImageSet)a.Train).Pixels, ((ImageSet)b.Train).Pixels);
         Assert.Equal(a.Test.Labels, b.Test.Labels);
 
