@@ -27,7 +27,7 @@ public static class ImageFolders
     /// <summary>How many offenders a message lists.</summary>
     private const int Listed = 5;
 
-    private const string CacheMagic = "NFIMGS01";
+    private const string CacheMagic = "NFIMGS02";   // 02: PNG decoded by Skia (16-bit high byte, 2^26 limit); older caches are decoded again
 
     /// <summary>The largest picture file read: 256 MiB.</summary>
     public const long MaxFileBytes = 256L << 20;

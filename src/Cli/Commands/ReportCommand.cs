@@ -37,10 +37,11 @@ internal static class ReportCommand
         var folders = runs.Select(r => context.OpenRun(r, requireCheckpoint: false)).ToList();   // every folder opened (once) before any data is loaded
 
         var options = new RunReportOptions { Threads = threads, Progress = context.Progress };
-        var sets = new Dictionary<NetForge.Spec.Graph.DataSourceSpec, Data.SampleSet>();   // runs on the same data read it once
+        // runs on the same data read it once; the seed is part of the key because it picks a test_split's rows
+        var sets = new Dictionary<(NetForge.Spec.Graph.DataSourceSpec, long), Data.SampleSet>();
         Data.SampleSet TestSet(NetForge.Spec.Graph.ModelGraph graph)
         {
-            var key = graph.Data with { Location = default };
+            var key = (graph.Data with { Location = default }, (long)graph.Train.Seed);
             if (!sets.TryGetValue(key, out var set)) sets[key] = set = context.LoadData(graph, dataDir).Test;
             return set;
         }
